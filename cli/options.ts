@@ -1,0 +1,26 @@
+/** Option parsers shared by commands; bad values are usage errors (exit 2). */
+import { InvalidArgumentError } from 'commander';
+
+/** A whole number ≥ 0. */
+export function intOption(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+/** One of `choices`. */
+export function choiceOption<T extends string>(choices: readonly T[]) {
+  return (value: string): T => {
+    if (!choices.includes(value as T))
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    return value as T;
+  };
+}
+
+/** A duration such as `30m`, `1h` or `2d`, in seconds. */
+export function durationOption(value: string): number {
+  const m = /^(\d+)\s*([smhd])$/.exec(value.trim());
+  if (!m || Number(m[1]) === 0) throw new InvalidArgumentError('expected a duration such as 30m, 1h or 1d');
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}

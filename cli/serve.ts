@@ -1,0 +1,33 @@
+/** `dozor serve`: the review console. */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { fileBlobStore } from '../src/capture/blobs.ts';
+import { openDbFor } from '../src/pipeline/runtime.ts';
+import { serveConsole } from '../src/web/serve-console.ts';
+import { intOption } from './options.ts';
+import { action } from './run-action.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the review console')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port', intOption, 8080)
+    .action(
+      action(async (config, flags: { host: string; port: number }) => {
+        const handle = await openDbFor(config);
+        try {
+          await serveConsole({
+            handle,
+            blobs: fileBlobStore(join(config.home, 'blobs')),
+            confirmations: config.confirmations,
+            host: flags.host,
+            port: flags.port,
+            onListening: (url) => process.stderr.write(`console at ${url} (Ctrl-C to stop)\n`),
+          });
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
+}
