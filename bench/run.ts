@@ -1,0 +1,22 @@
+/**
+ * `npm run bench`: every benchmark in one run, so ratios compare like with like.
+ * `npm run bench -- score qr` runs only the named ones (score, qr, evidence, shops).
+ */
+import { benchEvidence } from './evidence.ts';
+import { benchQr } from './qr.ts';
+import { benchScore } from './score.ts';
+import { benchShops } from './shops.ts';
+
+const all: Record<string, () => Promise<object[]> | object[]> = {
+  score: benchScore,
+  qr: benchQr,
+  evidence: () => benchEvidence(1000),
+  shops: () => benchShops(100_000),
+};
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
+console.log(`node ${process.version}, ${new Date().toISOString()}`);
+for (const name of chosen) {
+  const bench = all[name];
+  if (!bench) throw new Error(`unknown benchmark "${name}": choose from ${Object.keys(all).join(', ')}`);
+  console.table(await bench());
+}
