@@ -1,6 +1,6 @@
 /** Chooses a parser by the page's structure, not its host, so mirrors and saved pages parse too. */
 import * as cheerio from 'cheerio';
-import { extractTelegram, isTelegramPreview } from './telegram.ts';
+import { extractTelegram, isTelegramLandingPage, isTelegramPreview } from './telegram.ts';
 import type { ExtractedPage } from './types.ts';
 import { extractWeb } from './web.ts';
 
@@ -23,5 +23,8 @@ export function decodeBody(body: Uint8Array, contentType = ''): string {
 /** Parses HTML fetched from `pageUrl` into listings. */
 export function extractPage(html: string, pageUrl: string): ExtractedPage {
   const $ = cheerio.load(html);
-  return isTelegramPreview($) ? extractTelegram($, pageUrl) : extractWeb($, pageUrl);
+  if (isTelegramPreview($)) return extractTelegram($, pageUrl);
+  const noPreview = isTelegramLandingPage($);
+  const page = extractWeb($, pageUrl);
+  return noPreview ? { ...page, noPreview } : page;
 }
