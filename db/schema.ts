@@ -23,7 +23,8 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 export const sources = pgTable('sources', {
   id: serial('id').primaryKey(),
   url: text('url').notNull().unique(),
-  kind: text('kind', { enum: ['telegram', 'web'] }).notNull(),
+  /** `bot` and `onion` sources are recorded when discovered but never fetched. */
+  kind: text('kind', { enum: ['telegram', 'web', 'bot', 'onion'] }).notNull(),
   label: text('label'),
   everySeconds: integer('every_seconds'),
   depth: integer('depth').notNull().default(0),
@@ -37,6 +38,23 @@ export const sources = pgTable('sources', {
   lastOkAt: timestamp('last_ok_at', { withTimezone: true }),
   /** Since when the source is gone (404/410, or a channel that lost its preview); null while it is up. */
   offlineSince: timestamp('offline_since', { withTimezone: true }),
+  /** How pages are fetched: `auto` (HTTP, a browser when empty without JavaScript), `http` or `browser`. */
+  render: text('render', { enum: ['auto', 'http', 'browser'] })
+    .notNull()
+    .default('auto'),
+  /** Whether robots.txt is obeyed for this source. */
+  respectRobots: boolean('respect_robots').notNull().default(true),
+  /** False for a discovered source waiting for an admin's `sources approve ID`. */
+  approved: boolean('approved').notNull().default(true),
+  /** Telegram: the newest post id seen; the next crawl pages back only to here. */
+  newestPostId: integer('newest_post_id'),
+  /** Telegram: the channel header as last seen (title, description, counters). */
+  channel: jsonb('channel').$type<{
+    title?: string;
+    username?: string;
+    description?: string;
+    counters: Record<string, number>;
+  }>(),
   createdAt: createdAt(),
 });
 
@@ -90,9 +108,85 @@ export const listings = pgTable(
     postedAt: timestamp('posted_at', { withTimezone: true }),
     links: jsonb('links').$type<string[]>().notNull(),
     imageUrls: jsonb('image_urls').$type<string[]>().notNull(),
+    /** Telegram: post id, kind, views, media, forward, reply, link preview (as first seen). */
+    meta: jsonb('meta').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('listings_permalink_text').on(t.permalink, t.textSha256)],
+  (t) => [
+    uniqueIndex('listings_permalink_text').on(t.permalink, t.textSha256),
+    index('listings_source').on(t.sourceId),
+  ],
+);
+
+/**
+ * An edit or deletion of a Telegram post, seen when its channel was crawled again: evidence,
+ * append-only. `edited`: the post's text hash changed (the new text is a new listing row).
+ * `deleted`: its id vanished from a page that still covers that range of ids.
+ */
+export const postEvents = pgTable(
+  'post_events',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind', { enum: ['edited', 'deleted'] }).notNull(),
+    permalink: text('permalink').notNull(),
+    sourceId: integer('source_id').references(() => sources.id),
+    /** The page on which the change was seen. */
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id),
+    oldTextSha256: text('old_text_sha256'),
+    newTextSha256: text('new_text_sha256'),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('post_events_kind_permalink_page').on(t.kind, t.permalink, t.pageId),
+    index('post_events_permalink').on(t.permalink),
+  ],
+);
+
+/** One crawl; an unfinished run (a killed process) is resumed by the next crawl. */
+export const crawlRuns = pgTable('crawl_runs', {
+  id: serial('id').primaryKey(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+
+/**
+ * The crawl frontier: every URL a run will fetch, with its state. Workers claim rows by id, so a
+ * queue job can carry just the id. Crawl state, not evidence: rows are updated in place.
+ */
+export const frontier = pgTable(
+  'frontier',
+  {
+    id: serial('id').primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => crawlRuns.id),
+    /** Canonical URL (`https://t.me/s/name?before=N` for channel pages). */
+    url: text('url').notNull(),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
+    /** Hops from a seed through links and QR codes. */
+    depth: integer('depth').notNull().default(0),
+    /** Telegram: 0 for a channel's first page, n for the n-th older page. */
+    pageNo: integer('page_no').notNull().default(0),
+    /** Telegram: the newest post id on the channel's first page, carried to its older pages. */
+    newestPostId: integer('newest_post_id'),
+    state: text('state', { enum: ['queued', 'claimed', 'done', 'failed'] })
+      .notNull()
+      .default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** The stored page once fetched: a resumed crawl extracts it instead of fetching again. */
+    pageId: integer('page_id').references(() => pages.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('frontier_run_url').on(t.runId, t.url),
+    index('frontier_run_state').on(t.runId, t.state, t.id),
+  ],
 );
 
 /** A decoded image, content-addressed. */
@@ -264,3 +358,5 @@ export type Bundle = typeof bundles.$inferSelect;
 export type Artifact = typeof artifacts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type CustodyEvent = typeof custodyEvents.$inferSelect;
+export type PostEvent = typeof postEvents.$inferSelect;
+export type FrontierRow = typeof frontier.$inferSelect;

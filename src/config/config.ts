@@ -29,6 +29,18 @@ export interface Config {
   confirmations: number;
   /** User-Agent sent by the fetcher. */
   userAgent: string;
+  /** Requests in flight per host. Env DOZOR_HOST_CONCURRENCY. @default 2 */
+  hostConcurrency?: number;
+  /** Minimum ms between request starts to one host. Env DOZOR_HOST_DELAY_MS. @default 250 */
+  hostDelayMs?: number;
+  /** Private addresses or CIDR ranges allowed without allowing all (comma list). Env DOZOR_ALLOW_ADDRESSES. */
+  allowAddresses?: string[];
+  /**
+   * What happens to sources discovered through links and QR codes: `crawl` them in the same run, or
+   * `approve` (they wait, listed as pending, until `dozor sources approve ID`). Env DOZOR_DISCOVERED.
+   * @default crawl
+   */
+  discovered: 'crawl' | 'approve';
 }
 
 /** The repository root (where rules/ and fixtures/ live). */
@@ -43,6 +55,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(confirmations) || confirmations < 1) {
     throw new Error(`DOZOR_CONFIRMATIONS must be a whole number ≥ 1, got "${env.DOZOR_CONFIRMATIONS}"`);
   }
+  const discovered = env.DOZOR_DISCOVERED || 'crawl';
+  if (discovered !== 'crawl' && discovered !== 'approve') {
+    throw new Error(`DOZOR_DISCOVERED must be "crawl" or "approve", got "${discovered}"`);
+  }
   return {
     home,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -54,5 +70,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rulesDir: env.DOZOR_RULES || join(repoRoot, 'rules'),
     confirmations,
     userAgent: env.DOZOR_USER_AGENT || 'Dozor/0.1 (+https://github.com/dozor-project/dozor)',
+    hostConcurrency: positiveInt(env, 'DOZOR_HOST_CONCURRENCY', 2, 1),
+    hostDelayMs: positiveInt(env, 'DOZOR_HOST_DELAY_MS', 250, 0),
+    allowAddresses: (env.DOZOR_ALLOW_ADDRESSES ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+    discovered,
   };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  return n;
 }

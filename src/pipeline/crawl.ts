@@ -1,32 +1,52 @@
 /**
  * The in-process crawl: seeds flow one way through fetch → extract → (qr ∥ score) → capture, with
- * bounded concurrency. Channel pages page back with `?before=`; channels found in links and QR
- * codes become sources and are crawled within the depth limit.
+ * bounded concurrency. The frontier lives in the database (frontier.ts), so memory stays flat and
+ * a killed crawl resumes. Channel pages page back with `?before=` to a depth or date, and only
+ * to the newest post remembered from the last crawl; channels and shops found in links and QR
+ * codes become sources and are crawled within the depth limit (or wait for approval).
  */
-import { eq } from 'drizzle-orm';
-import { sources } from '../../db/schema.ts';
+import { count, eq } from 'drizzle-orm';
+import { type FrontierRow, frontier, sources } from '../../db/schema.ts';
 import { captureStage } from '../capture/capture-stage.ts';
 import { captureReason } from '../capture/parent-bundle.ts';
 import { scoreStage } from '../detect/score-stage.ts';
-import { extractStage } from '../extract/extract-stage.ts';
-import { fetchStage } from '../fetch/fetch-stage.ts';
-import { canonicalSourceUrl, sourceKind } from '../fetch/telegram-url.ts';
+import { canonicalSourceUrl } from '../fetch/telegram-url.ts';
 import { qrStage } from '../qr/qr-stage.ts';
 import type { StageContext } from './context.ts';
-import { createPool } from './pool.ts';
+import { advanceCursor, fetchAndExtract, pagingFor } from './crawl-page.ts';
+import { type Discovered, discoveredFrom, ensureSource, targetOf } from './discovery.ts';
+import {
+  claimNext,
+  enqueue,
+  type FrontierItem,
+  finishRun,
+  markDone,
+  markFailed,
+  openRun,
+  recordPage,
+} from './frontier.ts';
 import { markSource } from './source-status.ts';
+
+export type { Discovered } from './discovery.ts';
+export { ensureSource } from './discovery.ts';
 
 /** Options of one crawl. */
 export interface CrawlOptions {
   seeds: string[];
   /** How many hops from a seed through links and QR codes. @default 2 */
   depth?: number;
-  /** Pages fetched at most in this crawl. @default 200 */
+  /** Pages fetched at most in this crawl (counting a resumed run's earlier pages). @default 200 */
   maxPages?: number;
+  /** Older pages (`?before=`) fetched at most per channel; unlimited when unset. */
+  pages?: number;
+  /** Do not page back past posts older than this. */
+  since?: Date;
   /** Pages processed at once. @default 4 */
   concurrency?: number;
   /** Skip screenshots and bundles. @default false */
   noCapture?: boolean;
+  /** Stops claiming new pages; pages in flight finish and the run stays open to be resumed. */
+  signal?: AbortSignal;
   onProgress?: (s: CrawlSummary) => void;
 }
 
@@ -42,24 +62,19 @@ export interface CrawlSummary {
   seconds: number;
 }
 
-/** A target found in a listing's links or QR codes. */
-export interface Discovered {
-  url: string;
-  via: string;
-  listingId: number;
-}
-
-interface Task {
-  url: string;
-  depth: number;
-  sourceId: number;
+/** What a crawl returns besides the summary. */
+export interface CrawlResult {
+  summary: CrawlSummary;
+  failedSeeds: { url: string; reason: string }[];
+  runId: number;
+  /** True when an interrupted run was resumed. */
+  resumed: boolean;
+  /** Edited and deleted posts seen. */
+  events: { edited: number; deleted: number };
 }
 
 /** Crawls the seeds through every stage; returns the summary and the seeds that could not be fetched. */
-export async function crawl(
-  ctx: StageContext,
-  opts: CrawlOptions,
-): Promise<{ summary: CrawlSummary; failedSeeds: { url: string; reason: string }[] }> {
+export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<CrawlResult> {
   const started = Date.now();
   const maxDepth = opts.depth ?? 2;
   const maxPages = opts.maxPages ?? 200;
@@ -73,58 +88,91 @@ export async function crawl(
     errors: 0,
     seconds: 0,
   };
-  const seen = new Set<string>();
-  const failedSeeds: { url: string; reason: string }[] = [];
-  const pool = createPool(opts.concurrency ?? 4);
+  const events = { edited: 0, deleted: 0 };
+  const failedSeeds: CrawlResult['failedSeeds'] = [];
   const report = () => opts.onProgress?.({ ...s, seconds: (Date.now() - started) / 1000 });
+  const { runId, resumed } = await openRun(ctx.db);
+  const [{ n: already } = { n: 0 }] = await ctx.db
+    .select({ n: count() })
+    .from(frontier)
+    .where(eq(frontier.runId, runId));
+  let budget = maxPages - already;
+  let version = 0; // bumped whenever rows are queued or finish: idle workers look again
 
-  const schedule = (t: Task) => {
-    if (seen.has(t.url) || seen.size >= maxPages) return;
-    seen.add(t.url);
-    pool.add(() =>
-      crawlPage(t).catch(async (err) => {
-        const firstPage = !t.url.includes('before=');
-        if (firstPage) await markSource(ctx.db, t.sourceId, { ok: false, error: err }).catch(() => {});
-        if (t.depth > 0 || !firstPage) return fail(t.url, err);
-        s.errors++; // a seed's failure is reported once, by the caller
-        failedSeeds.push({ url: t.url, reason: (err as Error).message });
-      }),
-    );
+  /** Queues a URL if the page budget allows: `queued`, `dup` (already in the run) or `full`. */
+  const queue = async (item: FrontierItem) => {
+    if (budget <= 0) return 'full' as const;
+    const id = await enqueue(ctx.db, runId, item);
+    if (id === undefined) return 'dup' as const;
+    budget--;
+    version++;
+    return 'queued' as const;
   };
-  const fail = (what: string, err: unknown) => {
-    s.errors++;
-    ctx.log(`${what}: ${(err as Error).message}`);
-    report();
-  };
-  const discover = async (found: Discovered[], depth: number) => {
+
+  const discover = async (found: Discovered[], depth: number, fromKind: 'telegram' | 'web') => {
     if (depth > maxDepth) return;
     for (const f of found) {
-      const sourceId = await ensureSource(ctx, f.url, depth, f);
-      schedule({ url: canonicalSourceUrl(f.url), depth, sourceId });
+      const target = targetOf(f.url, fromKind) ?? { kind: undefined, url: f.url };
+      const src = await ensureSource(ctx, target.url, depth, {
+        via: f.via,
+        listingId: f.listingId,
+        kind: target.kind,
+        approved: ctx.config.discovered !== 'approve',
+      });
+      if ((src.kind === 'telegram' || src.kind === 'web') && src.enabled && src.approved) {
+        await queue({ url: canonicalSourceUrl(target.url), sourceId: src.id, depth });
+      }
     }
   };
 
-  async function crawlPage(t: Task) {
-    const { pageId } = await fetchStage(ctx, { url: t.url, sourceId: t.sourceId });
-    s.pages++;
-    const page = await extractStage(ctx, { pageId });
-    if (page.olderPage) schedule({ ...t, url: page.olderPage });
-    for (const listingId of page.listingIds) {
-      s.listings++;
-      const links = page.discovered.filter((d) => d.listingId === listingId);
-      await processListing(listingId, links, t.depth).catch((err) => fail(`listing ${listingId}`, err));
-    }
-    if (!t.url.includes('before=')) {
-      await markSource(ctx.db, t.sourceId, {
-        ok: true,
-        preview: page.kind === 'telegram' || sourceKind(t.url) === 'web',
+  async function processRow(row: FrontierRow) {
+    const [source] = await ctx.db.select().from(sources).where(eq(sources.id, row.sourceId));
+    const r = await fetchAndExtract(ctx, row, source!, (pageId) => recordPage(ctx.db, row.id, pageId));
+    if (r.fetched) s.pages++;
+    events.edited += r.edited;
+    events.deleted += r.deleted;
+    const { page } = r;
+    if (page.kind === 'telegram') {
+      const newest = row.newestPostId ?? (page.postIds?.length ? page.postIds.at(-1)! : undefined);
+      let decision = pagingFor(row, page, source!.newestPostId, {
+        maxOlderPages: opts.pages,
+        since: opts.since,
       });
+      if (decision === 'more') {
+        const older = {
+          url: page.olderPage!,
+          sourceId: row.sourceId,
+          depth: row.depth,
+          pageNo: row.pageNo + 1,
+          newestPostId: newest,
+        };
+        if ((await queue(older)) === 'full') decision = 'pages';
+      }
+      // every new post is in: the next crawl pages back only to here (not when the budget cut paging short)
+      if (
+        decision !== 'more' &&
+        newest !== undefined &&
+        !(decision === 'pages' && opts.pages === undefined)
+      ) {
+        await advanceCursor(ctx, row.sourceId, newest);
+      }
     }
-    report();
+    for (const l of page.listings) {
+      s.listings++;
+      await processListing(l.id, discoveredFrom(l, page.kind), row.depth, page.kind).catch((err) =>
+        fail(`listing ${l.id}`, err),
+      );
+    }
+    await markDone(ctx.db, row.id);
   }
 
   /** qr ∥ score → capture → follow: a listing is captured before the targets it leads to, so they can link to it. */
-  async function processListing(listingId: number, links: Discovered[], depth: number) {
+  async function processListing(
+    listingId: number,
+    links: Discovered[],
+    depth: number,
+    kind: 'telegram' | 'web',
+  ) {
     const [qr, detection] = await Promise.all([qrStage(ctx, { listingId }), scoreStage(ctx, { listingId })]);
     s.images += qr.read;
     s.codes += qr.codes;
@@ -134,38 +182,68 @@ export async function crawl(
       await captureStage(ctx, { listingId, detectionId: detection.id });
       s.bundles++;
     }
-    await discover([...links, ...qr.discovered], depth + 1);
+    await discover([...links, ...qr.discovered], depth + 1, kind);
+  }
+
+  const fail = (what: string, err: unknown) => {
+    s.errors++;
+    ctx.log(`${what}: ${(err as Error).message}`);
+  };
+
+  async function runRow(row: FrontierRow) {
+    try {
+      await processRow(row);
+    } catch (err) {
+      await markFailed(ctx.db, row, err).catch(() => {});
+      if (row.pageNo === 0) await markSource(ctx.db, row.sourceId, { ok: false, error: err }).catch(() => {});
+      if (row.depth === 0 && row.pageNo === 0) {
+        s.errors++; // a seed's failure is reported once, by the caller
+        failedSeeds.push({ url: row.url, reason: (err as Error).message });
+      } else fail(row.url, err);
+    }
+    report();
+  }
+
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const wakeAll = () => {
+    for (const w of waiting.splice(0)) w();
+  };
+  async function worker() {
+    while (!opts.signal?.aborted) {
+      const seen = version;
+      const row = await claimNext(ctx.db, runId);
+      if (!row) {
+        if (version !== seen) continue;
+        if (active === 0) break;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      active++;
+      try {
+        await runRow(row);
+      } finally {
+        active--;
+        version++;
+        wakeAll();
+      }
+    }
+    wakeAll();
   }
 
   for (const seed of opts.seeds) {
     const url = canonicalSourceUrl(seed);
-    schedule({ url, depth: 0, sourceId: await ensureSource(ctx, url, 0) });
+    const src = await ensureSource(ctx, url, 0);
+    await queue({ url, sourceId: src.id, depth: 0 });
   }
-  await pool.drain();
+  const stopOnAbort = () => wakeAll();
+  opts.signal?.addEventListener('abort', stopOnAbort);
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  } finally {
+    opts.signal?.removeEventListener('abort', stopOnAbort);
+  }
+  if (!opts.signal?.aborted) await finishRun(ctx.db, runId);
   s.seconds = Math.round((Date.now() - started) / 100) / 10;
-  return { summary: s, failedSeeds };
-}
-
-/** The id of the source for `url`, adding it (with how it was found) when new. */
-export async function ensureSource(
-  ctx: Pick<StageContext, 'db'>,
-  url: string,
-  depth: number,
-  found?: { via: string; listingId: number },
-) {
-  const canonical = canonicalSourceUrl(url);
-  const base = new URL(canonical);
-  base.searchParams.delete('before');
-  await ctx.db
-    .insert(sources)
-    .values({
-      url: base.href,
-      kind: sourceKind(base.href),
-      depth,
-      discoveredVia: found?.via,
-      discoveredFromListingId: found?.listingId,
-    })
-    .onConflictDoNothing();
-  const [row] = await ctx.db.select({ id: sources.id }).from(sources).where(eq(sources.url, base.href));
-  return row!.id;
+  return { summary: s, failedSeeds, runId, resumed, events };
 }

@@ -1,0 +1,127 @@
+/**
+ * The crawl frontier in the database: plain functions to open a run, queue URLs, claim one, and
+ * mark it done or failed. Rows are claimed by id, so a queue job (distributed mode) can carry just
+ * a frontier id; a crawl killed at any point resumes from these rows without refetching stored pages.
+ */
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { crawlRuns, type FrontierRow, frontier } from '../../db/schema.ts';
+
+/** What to queue. */
+export interface FrontierItem {
+  url: string;
+  sourceId: number;
+  depth: number;
+  /** Telegram: which page back from the channel's newest. @default 0 */
+  pageNo?: number;
+  /** Telegram: the newest post id of the channel's first page in this run. */
+  newestPostId?: number;
+}
+
+/** The unfinished run, if a crawl was interrupted (its claimed rows go back to the queue), else a new run. */
+export async function openRun(db: Db): Promise<{ runId: number; resumed: boolean }> {
+  const [open] = await db
+    .select({ id: crawlRuns.id })
+    .from(crawlRuns)
+    .where(isNull(crawlRuns.finishedAt))
+    .orderBy(desc(crawlRuns.id))
+    .limit(1);
+  if (open) {
+    await requeueClaimed(db, open.id);
+    return { runId: open.id, resumed: true };
+  }
+  const [run] = await db.insert(crawlRuns).values({}).returning({ id: crawlRuns.id });
+  return { runId: run!.id, resumed: false };
+}
+
+/** Marks a run finished; the next crawl starts a new one. */
+export async function finishRun(db: Db, runId: number): Promise<void> {
+  await db.update(crawlRuns).set({ finishedAt: new Date() }).where(eq(crawlRuns.id, runId));
+}
+
+/** Rows claimed by a worker that died go back to `queued`. */
+export async function requeueClaimed(db: Db, runId: number): Promise<number> {
+  const rows = await db
+    .update(frontier)
+    .set({ state: 'queued', updatedAt: new Date() })
+    .where(and(eq(frontier.runId, runId), eq(frontier.state, 'claimed')))
+    .returning({ id: frontier.id });
+  return rows.length;
+}
+
+/** Queues `item` in the run; returns its new row id, or undefined when the URL is already in the run. */
+export async function enqueue(db: Db, runId: number, item: FrontierItem): Promise<number | undefined> {
+  const [row] = await db
+    .insert(frontier)
+    .values({ runId, ...item })
+    .onConflictDoNothing()
+    .returning({ id: frontier.id });
+  return row?.id;
+}
+
+/** Claims the oldest queued row of the run (skipping rows other workers hold); undefined when none is queued. */
+export async function claimNext(db: Db, runId: number): Promise<FrontierRow | undefined> {
+  const rows = await db.execute(sql`
+    update ${frontier} set state = 'claimed', attempts = attempts + 1, updated_at = now()
+    where id = (select id from ${frontier} where run_id = ${runId} and state = 'queued'
+                order by id limit 1 for update skip locked)
+    returning id`);
+  const id = (rows as unknown as { rows: { id: number }[] }).rows[0]?.id;
+  if (id === undefined) return undefined;
+  const [row] = await db.select().from(frontier).where(eq(frontier.id, id));
+  return row;
+}
+
+/** Claims row `id` if it is queued (a queue job carrying a frontier id); undefined when someone else has it. */
+export async function claimById(db: Db, id: number): Promise<FrontierRow | undefined> {
+  const [row] = await db
+    .update(frontier)
+    .set({ state: 'claimed', attempts: sql`${frontier.attempts} + 1`, updatedAt: new Date() })
+    .where(and(eq(frontier.id, id), eq(frontier.state, 'queued')))
+    .returning();
+  return row;
+}
+
+/** Remembers the stored page of a claimed row, so a resumed crawl does not fetch it again. */
+export async function recordPage(db: Db, id: number, pageId: number): Promise<void> {
+  await db.update(frontier).set({ pageId, updatedAt: new Date() }).where(eq(frontier.id, id));
+}
+
+/** Marks a row done. */
+export async function markDone(db: Db, id: number): Promise<void> {
+  await db
+    .update(frontier)
+    .set({ state: 'done', lastError: null, updatedAt: new Date() })
+    .where(eq(frontier.id, id));
+}
+
+/**
+ * Marks a row failed, or queues it again when `retry` is set and it has been tried fewer than
+ * `maxAttempts` times. Returns the new state.
+ */
+export async function markFailed(
+  db: Db,
+  row: Pick<FrontierRow, 'id' | 'attempts'>,
+  error: unknown,
+  opts: { retry?: boolean; maxAttempts?: number } = {},
+): Promise<'queued' | 'failed'> {
+  const state = opts.retry && row.attempts < (opts.maxAttempts ?? 3) ? 'queued' : 'failed';
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+  await db
+    .update(frontier)
+    .set({ state, lastError: message, updatedAt: new Date() })
+    .where(eq(frontier.id, row.id));
+  return state;
+}
+
+/** How many rows the run holds in each state. */
+export async function runCounts(db: Db, runId: number): Promise<Record<FrontierRow['state'], number>> {
+  const rows = await db
+    .select({ state: frontier.state, n: count() })
+    .from(frontier)
+    .where(eq(frontier.runId, runId))
+    .groupBy(frontier.state);
+  const out = { queued: 0, claimed: 0, done: 0, failed: 0 };
+  for (const r of rows) out[r.state] = r.n;
+  return out;
+}
