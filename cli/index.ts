@@ -14,6 +14,7 @@ import { registerShops } from './shops.ts';
 import { registerSources } from './sources.ts';
 import { registerUsers } from './users.ts';
 import { registerVerify } from './verify.ts';
+import { registerWatch } from './watch.ts';
 
 const program = new Command('dozor')
   .description('Dozor: find drug shops in public channels, pages and QR codes; keep evidence that holds up')
@@ -29,6 +30,7 @@ for (const register of [
   registerDemo,
   registerSources,
   registerCrawl,
+  registerWatch,
   registerScore,
   registerRules,
   registerQr,

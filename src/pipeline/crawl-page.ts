@@ -8,6 +8,7 @@ import { type FrontierRow, type Source, sources } from '../../db/schema.ts';
 import { type ExtractResult, extractStage } from '../extract/extract-stage.ts';
 import { fetchStage } from '../fetch/fetch-stage.ts';
 import type { StageContext } from './context.ts';
+import { storedPageOf } from './frontier.ts';
 import { type PagingDecision, type PagingLimits, pageBack } from './paging.ts';
 import { recordPostEvents } from './post-events.ts';
 import { markSource } from './source-status.ts';
@@ -42,7 +43,7 @@ export async function fetchAndExtract(
   source: Pick<Source, 'render' | 'respectRobots' | 'newestPostId'>,
   onPageStored: (pageId: number) => Promise<void>,
 ): Promise<{ pageId: number; fetched: boolean; page: ExtractResult; edited: number; deleted: number }> {
-  let pageId = row.pageId;
+  let pageId = row.attempts > 1 ? await storedPageOf(ctx.db, row) : row.pageId;
   const fetched = pageId === null;
   if (pageId === null) {
     ({ pageId } = await fetchWith(

@@ -5,7 +5,7 @@
  */
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { crawlRuns, type FrontierRow, frontier } from '../../db/schema.ts';
+import { crawlRuns, type FrontierRow, frontier, pages } from '../../db/schema.ts';
 
 /** What to queue. */
 export interface FrontierItem {
@@ -87,6 +87,22 @@ export async function recordPage(db: Db, id: number, pageId: number): Promise<vo
   await db.update(frontier).set({ pageId, updatedAt: new Date() }).where(eq(frontier.id, id));
 }
 
+/**
+ * The page stored for a row: the one recorded on it, or (when the process died between storing the
+ * page and recording it) a page of the same URL fetched since the run started.
+ */
+export async function storedPageOf(db: Db, row: Pick<FrontierRow, 'runId' | 'url' | 'pageId'>) {
+  if (row.pageId !== null) return row.pageId;
+  const [found] = await db
+    .select({ id: pages.id })
+    .from(pages)
+    .innerJoin(crawlRuns, eq(crawlRuns.id, row.runId))
+    .where(and(eq(pages.url, row.url), sql`${pages.fetchedAt} >= ${crawlRuns.startedAt}`))
+    .orderBy(desc(pages.id))
+    .limit(1);
+  return found?.id ?? null;
+}
+
 /** Marks a row done. */
 export async function markDone(db: Db, id: number): Promise<void> {
   await db
@@ -124,4 +140,14 @@ export async function runCounts(db: Db, runId: number): Promise<Record<FrontierR
   const out = { queued: 0, claimed: 0, done: 0, failed: 0 };
   for (const r of rows) out[r.state] = r.n;
   return out;
+}
+
+/** True when an interrupted run is waiting to be resumed. */
+export async function hasOpenRun(db: Db): Promise<boolean> {
+  const [open] = await db
+    .select({ id: crawlRuns.id })
+    .from(crawlRuns)
+    .where(isNull(crawlRuns.finishedAt))
+    .limit(1);
+  return open !== undefined;
 }
