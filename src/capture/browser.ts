@@ -1,21 +1,57 @@
 /**
- * Debian's Chromium through playwright-core: full-page screenshots and PDFs of pages. Captured
- * pages run without JavaScript, and every request goes through the same address policy as the
- * fetcher.
+ * Debian's Chromium through playwright-core: full-page screenshots, PDFs, and JavaScript renders of
+ * pages that are empty without it. Every request the browser makes is intercepted and fetched by
+ * Dozor's guarded fetcher (address policy on every hop, pinned to the checked address, size and
+ * time caps); the browser itself never opens a connection to a page's host.
  */
-import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { chromium, type Browser as PwBrowser, type Route } from 'playwright-core';
-import { isPrivateAddress } from '../fetch/address-policy.ts';
+import { type BrowserContext, chromium, type Browser as PwBrowser, type Route } from 'playwright-core';
+import type { AddressPolicy } from '../fetch/address-policy.ts';
+import { FetchError } from '../fetch/errors.ts';
+import { type FetchResult, fetchHop } from '../fetch/fetch-url.ts';
+
+/** A page rendered with JavaScript. */
+export interface RenderResult {
+  /** The rendered DOM, serialized. */
+  html: string;
+  finalUrl: string;
+  status: number;
+  /** The main document's response headers. */
+  headers: Record<string, string>;
+  resolvedIp?: string;
+  redirects: string[];
+  /** Requests the address policy or a cap refused, each with its reason. */
+  refused: { url: string; reason: string }[];
+}
+
+/** Limits of one render. */
+export interface RenderOptions {
+  /** Total time for the render, in ms. @default 30000 */
+  timeoutMs?: number;
+  /** Largest response accepted for one request, in bytes. @default 10 MiB */
+  maxBytes?: number;
+  /** Bytes fetched at most for the page and all its subresources. @default 50 MiB */
+  maxTotalBytes?: number;
+  /** Requests made at most by the page. @default 300 */
+  maxRequests?: number;
+}
 
 /** The few things Dozor asks of a browser. */
 export interface Browser {
-  /** A full-page PNG screenshot of `url`. */
+  /** A full-page PNG screenshot of `url` (JavaScript off). */
   screenshot(url: string): Promise<Buffer>;
   /** A PDF of an HTML document (reports). */
   pdf(html: string): Promise<Buffer>;
+  /** Renders `url` with JavaScript on; throws FetchError (`render`, `blocked`, …) on failure. */
+  render?(url: string, opts?: RenderOptions): Promise<RenderResult>;
   close(): Promise<void>;
+}
+
+/** How the browser is started and which addresses its pages may reach. */
+export interface LaunchOptions extends AddressPolicy {
+  executablePath?: string;
+  /** User-Agent of the browser's requests. */
+  userAgent?: string;
 }
 
 const ARGS = [
@@ -26,13 +62,102 @@ const ARGS = [
   '--no-first-run',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
+/** Response headers that describe the transfer, not the content: dropped when fulfilling. */
+const hopHeaders = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'content-encoding',
+]);
+
+interface Budget {
+  requests: number;
+  bytes: number;
+  refused: { url: string; reason: string }[];
+  /** The main frame's hops, in order. */
+  main: FetchResult[];
+}
+
+/**
+ * A route handler that fetches each request through the guarded fetcher and fulfills it, or aborts
+ * it when the policy or a cap refuses it. Redirects are handed back to the browser, which requests
+ * the next hop through this handler again, so every hop is checked.
+ */
+function guardedRoute(policy: LaunchOptions, limits: RenderOptions, budget: Budget) {
+  return async (route: Route) => {
+    const req = route.request();
+    const url = req.url();
+    const refuse = (reason: string, code: 'blockedbyclient' | 'failed' = 'blockedbyclient') => {
+      budget.refused.push({ url, reason });
+      return route.abort(code).catch(() => {});
+    };
+    if (!/^https?:/i.test(url)) return refuse(`scheme not fetched: ${url.slice(0, 40)}`);
+    if (req.method() !== 'GET' && req.method() !== 'HEAD') return refuse(`${req.method()} is not sent`);
+    if (++budget.requests > (limits.maxRequests ?? 300)) return refuse('too many requests');
+    const left = (limits.maxTotalBytes ?? 50 * 1024 * 1024) - budget.bytes;
+    if (left <= 0) return refuse('page byte budget spent');
+    try {
+      const res = await fetchHop(url, {
+        ...policy,
+        maxBytes: Math.min(limits.maxBytes ?? 10 * 1024 * 1024, left),
+        timeoutMs: Math.min(limits.timeoutMs ?? 30_000, 20_000),
+      });
+      budget.bytes += res.body.length;
+      if (req.isNavigationRequest() && !req.frame().parentFrame()) budget.main.push(res);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (!hopHeaders.has(k)) headers[k] = v;
+      await route.fulfill({ status: res.status, headers, body: res.body });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      await refuse(
+        reason,
+        err instanceof FetchError && err.code === 'blocked' ? 'blockedbyclient' : 'failed',
+      );
+    }
+  };
+}
+
+/** A fresh context whose every request goes through the guard; WebSockets are closed. */
+async function guardedContext(
+  browser: PwBrowser,
+  opts: LaunchOptions,
+  limits: RenderOptions,
+  budget: Budget,
+  javaScriptEnabled: boolean,
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    javaScriptEnabled,
+    serviceWorkers: 'block', // a service worker's fetches would bypass the route handler
+    viewport: { width: 1280, height: 900 },
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
+  });
+  await context.route('**/*', guardedRoute(opts, limits, budget));
+  await context.routeWebSocket(/.*/, (ws) => ws.close());
+  return context;
+}
+
+/** Runs `work` against a deadline; on expiry the context is closed, which aborts everything in it. */
+async function withDeadline<T>(context: BrowserContext, ms: number, url: string, work: () => Promise<T>) {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new FetchError('timeout', `rendering ${url} took longer than ${ms} ms`));
+      context.close().catch(() => {});
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Launches Chromium at `executablePath`; throws a one-line error saying how to get one. */
-export async function launchBrowser(opts: {
-  executablePath?: string;
-  allowPrivate: boolean;
-}): Promise<Browser> {
+export async function launchBrowser(opts: LaunchOptions): Promise<Browser> {
   const path = opts.executablePath;
   if (!path || !existsSync(path)) {
     throw new Error(
@@ -47,31 +172,51 @@ export async function launchBrowser(opts: {
       cause: err,
     });
   }
-  const guard = async (route: Route) => {
-    if (opts.allowPrivate) return route.continue();
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:') return route.continue();
-    if (!/^https?:$/.test(url.protocol)) return route.abort('blockedbyclient');
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const addrs = isIP(host)
-      ? [host]
-      : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-    if (addrs.length === 0 || addrs.some(isPrivateAddress)) return route.abort('blockedbyclient');
-    return route.continue();
-  };
+  const budget = (): Budget => ({ requests: 0, bytes: 0, refused: [], main: [] });
   return {
     async screenshot(url) {
-      const context = await browser.newContext({
-        javaScriptEnabled: false,
-        viewport: { width: 1280, height: 900 },
-      });
+      const context = await guardedContext(browser, opts, {}, budget(), false);
       try {
-        await context.route('**/*', guard);
         const page = await context.newPage();
         await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
         return await page.screenshot({ fullPage: true, type: 'png', timeout: 30_000 });
       } finally {
         await context.close();
+      }
+    },
+    async render(url, limits = {}) {
+      const b = budget();
+      const timeoutMs = limits.timeoutMs ?? 30_000;
+      const context = await guardedContext(browser, opts, limits, b, true);
+      try {
+        return await withDeadline(context, timeoutMs, url, async () => {
+          const page = await context.newPage();
+          const response = await page.goto(url, { waitUntil: 'load', timeout: timeoutMs }).catch((err) => {
+            const why = b.refused.find((r) => r.url === url)?.reason ?? (err as Error).message.split('\n')[0];
+            throw new FetchError(
+              /refusing|resolves to private/.test(why ?? '') ? 'blocked' : 'render',
+              `cannot render ${url}: ${why}`,
+              { cause: err },
+            );
+          });
+          // Let the app fetch its data; a page that never goes quiet is taken as it is.
+          await page
+            .waitForLoadState('networkidle', { timeout: Math.min(5_000, timeoutMs / 3) })
+            .catch(() => {});
+          const html = await page.content();
+          const last = b.main.at(-1);
+          return {
+            html,
+            finalUrl: page.url(),
+            status: response?.status() ?? last?.status ?? 0,
+            headers: last?.headers ?? {},
+            resolvedIp: last?.resolvedIp,
+            redirects: b.main.slice(0, -1).map((h) => h.finalUrl),
+            refused: b.refused,
+          };
+        });
+      } finally {
+        await context.close().catch(() => {});
       }
     },
     async pdf(html) {

@@ -2,7 +2,9 @@
  * Which network addresses the fetcher may reach. Loopback, private, link-local, CGNAT, metadata,
  * multicast and reserved ranges are refused unless private access is explicitly allowed.
  */
+import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { FetchError } from './errors.ts';
 
 const blocked = new BlockList();
 for (const [net, bits] of [
@@ -24,8 +26,7 @@ for (const [net, bits] of [
   blocked.addSubnet(net, bits, 'ipv4');
 }
 for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible block
   ['fc00::', 7],
   ['fe80::', 10],
   ['fec0::', 10],
@@ -57,4 +58,76 @@ export function isPrivateAddress(ip: string): boolean {
     return blocked.check(bare, 'ipv6');
   }
   return true; // not an address at all: refuse
+}
+
+/** One resolved address of a host. */
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+/** Resolves a host name to all its addresses (injectable so tests need no DNS). */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+/** The system resolver (getaddrinfo, as sockets use it). */
+export const systemResolver: Resolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
+
+/** Host names that always mean this machine or its local network. */
+const localNames = /^(localhost|.*\.localhost|.*\.local|.*\.internal|metadata)\.?$/i;
+
+/** Which addresses a fetch may reach. */
+export interface AddressPolicy {
+  /** Allow every loopback and private address (`--allow-private`). @default false */
+  allowPrivate?: boolean;
+  /** Addresses or CIDR ranges allowed although private, e.g. `['127.0.0.1']` in tests. */
+  allow?: readonly string[];
+  /** Host name resolver (tests inject one). @default the system resolver */
+  resolve?: Resolver;
+}
+
+/** True when the policy lets a connection go to `ip`. */
+export function addressAllowed(ip: string, policy: AddressPolicy): boolean {
+  if (policy.allowPrivate || !isPrivateAddress(ip)) return true;
+  return (policy.allow ?? []).some((entry) => inRange(ip.replace(/^\[|\]$/g, ''), entry));
+}
+
+function inRange(ip: string, entry: string): boolean {
+  const [net, bits] = entry.split('/');
+  const family = isIP(net ?? '');
+  if (!family || isIP(ip) !== family) return false;
+  const list = new BlockList();
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (bits === undefined) list.addAddress(net!, type);
+  else list.addSubnet(net!, Number(bits), type);
+  return list.check(ip, type);
+}
+
+/**
+ * Resolves `hostname` (a URL's hostname: brackets allowed) and checks every address against the
+ * policy; returns the address to connect to, so the socket is pinned to what was checked.
+ * Throws FetchError `blocked` when an address is refused.
+ */
+export async function resolveAllowed(hostname: string, policy: AddressPolicy): Promise<ResolvedAddress> {
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const family = isIP(host);
+  if (family) {
+    if (!addressAllowed(host, policy)) {
+      throw new FetchError('blocked', `refusing private address ${host}; --allow-private allows it`);
+    }
+    return { address: host, family };
+  }
+  if (!policy.allowPrivate && localNames.test(host)) {
+    throw new FetchError('blocked', `refusing local host name ${host}`);
+  }
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await (policy.resolve ?? systemResolver)(host);
+  } catch (err) {
+    throw new FetchError('network', `cannot resolve ${host}: ${(err as Error).message}`, { cause: err });
+  }
+  const first = addresses[0];
+  if (!first) throw new FetchError('network', `no address for ${host}`);
+  const bad = addresses.find((a) => !addressAllowed(a.address, policy));
+  if (bad) throw new FetchError('blocked', `${host} resolves to private address ${bad.address}`);
+  return first;
 }

@@ -1,20 +1,80 @@
-/** Stage: fetch one URL and store the raw bytes and response metadata as a page. */
+/**
+ * Stage: fetch one URL and store the raw bytes and response metadata as a page. Plain HTTP by
+ * default; Chromium renders pages that need JavaScript (`render: 'browser'`, or `'auto'` when the
+ * plain page is an empty app shell). Every failure is a FetchError with a one-line reason.
+ */
 import { and, eq } from 'drizzle-orm';
 import { pages } from '../../db/schema.ts';
+import type { Config } from '../config/config.ts';
 import type { StageContext } from '../pipeline/context.ts';
+import { isPrivateAddress } from './address-policy.ts';
+import { sniffBinary } from './decode-body.ts';
 import { FetchError } from './errors.ts';
-import { fetchUrl } from './fetch-url.ts';
+import type { FetchResult } from './fetch-url.ts';
+import { createMemoryHostLimiter, type HostLimiter } from './host-limiter.ts';
+import { createFetchServices, type FetchServices, politeFetch } from './polite-fetch.ts';
+import { looksEmptyWithoutJs } from './render-detect.ts';
 import { fetchUrlFor } from './telegram-url.ts';
 
-/** Fetches `url` (canonical) and returns the stored page's id; throws FetchError on failure. */
-export async function fetchStage(ctx: StageContext, input: { url: string; sourceId?: number }) {
-  const res = await fetchUrl(fetchUrlFor(input.url, ctx.config.telegramBase), {
-    allowPrivate: ctx.config.allowPrivate,
-    userAgent: ctx.config.userAgent,
-  });
-  if (res.status >= 400) {
-    throw new FetchError('http', `HTTP ${res.status} from ${res.finalUrl}`, { status: res.status });
+/** How a source is fetched. */
+export interface FetchStageOptions {
+  /** `http`: plain fetch; `browser`: Chromium with JavaScript; `auto`: plain, and Chromium for app shells. @default 'auto' */
+  render?: 'auto' | 'http' | 'browser';
+  /** Obey the host's robots.txt. @default true */
+  respectRobots?: boolean;
+}
+
+/** Largest page body stored, in bytes. */
+export const MAX_PAGE_BYTES = 10 * 1024 * 1024;
+
+const servicesByConfig = new WeakMap<Config, FetchServices>();
+
+/** Replaces the fetch services of runs using `config` (e.g. a Redis-backed HostLimiter for workers). */
+export function setFetchServices(config: Config, services: FetchServices): void {
+  servicesByConfig.set(config, services);
+}
+
+/** The fetch services shared by every fetch under `config`, created on first use. */
+export function fetchServicesFor(config: Config): FetchServices {
+  let s = servicesByConfig.get(config);
+  if (!s) {
+    s = createFetchServices({
+      ...policyOf(config),
+      userAgent: config.userAgent,
+      limiter: loopbackExempt(config),
+    });
+    servicesByConfig.set(config, s);
   }
+  return s;
+}
+
+function policyOf(config: Config) {
+  return { allowPrivate: config.allowPrivate, allow: config.allowAddresses };
+}
+
+/**
+ * The in-memory limiter, except for loopback addresses: politeness toward this machine protects no
+ * one, and the demo, tests and benches crawl fixtures there.
+ */
+function loopbackExempt(config: Config): HostLimiter {
+  const inner = createMemoryHostLimiter({ concurrency: config.hostConcurrency, delayMs: config.hostDelayMs });
+  const free = () => () => {};
+  return {
+    acquire: (host) => {
+      const name = new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, '');
+      const loopback = /^127\.|^::1$/.test(name) && isPrivateAddress(name);
+      return loopback ? Promise.resolve(free()) : inner.acquire(host);
+    },
+  };
+}
+
+/** Fetches `url` (canonical) and returns the stored page's id; throws FetchError on failure. */
+export async function fetchStage(
+  ctx: StageContext,
+  input: { url: string; sourceId?: number },
+  opts: FetchStageOptions = {},
+) {
+  const res = await fetchPage(ctx, fetchUrlFor(input.url, ctx.config.telegramBase), opts);
   const bodySha256 = await ctx.blobs.put(res.body);
   await ctx.db
     .insert(pages)
@@ -37,4 +97,65 @@ export async function fetchStage(ctx: StageContext, input: { url: string; source
     .from(pages)
     .where(and(eq(pages.url, input.url), eq(pages.bodySha256, bodySha256)));
   return { pageId: row!.id };
+}
+
+/** The response to store for `url` under the render mode: plain, or rendered by the browser. */
+async function fetchPage(ctx: StageContext, url: string, opts: FetchStageOptions): Promise<FetchResult> {
+  const mode = opts.render ?? 'auto';
+  if (mode === 'browser') return render(ctx, url);
+  const res = await politeFetch(url, fetchServicesFor(ctx.config), {
+    ...policyOf(ctx.config),
+    userAgent: ctx.config.userAgent,
+    maxBytes: MAX_PAGE_BYTES,
+    respectRobots: opts.respectRobots ?? true,
+  });
+  if (res.status >= 400) {
+    throw new FetchError('http', `HTTP ${res.status} from ${res.finalUrl}`, { status: res.status });
+  }
+  const binary = sniffBinary(res.body);
+  if (binary) {
+    throw new FetchError(
+      'bad_content',
+      `${res.finalUrl} is not a page: ${binary} (declared ${res.headers['content-type'] ?? 'no type'})`,
+    );
+  }
+  if (mode === 'auto' && ctx.browser?.render && looksEmptyWithoutJs(res.body.toString('latin1'))) {
+    ctx.log(`${url}: empty without JavaScript, rendering with the browser`);
+    return render(ctx, url);
+  }
+  return res;
+}
+
+/** Renders `url` in Chromium; the rendered DOM, as UTF-8, is the page body. */
+async function render(ctx: StageContext, url: string): Promise<FetchResult> {
+  if (!ctx.browser?.render) {
+    throw new FetchError(
+      'render',
+      `${url} needs a browser to render, and none is running (crawl without --no-capture)`,
+    );
+  }
+  const fetchedAt = new Date().toISOString();
+  const r = await ctx.browser.render(url, { maxBytes: MAX_PAGE_BYTES });
+  if (r.status >= 400)
+    throw new FetchError('http', `HTTP ${r.status} from ${r.finalUrl}`, { status: r.status });
+  const body = Buffer.from(r.html, 'utf8');
+  if (body.length > MAX_PAGE_BYTES) {
+    throw new FetchError('too_large', `rendered ${url} is larger than ${MAX_PAGE_BYTES} bytes`);
+  }
+  return {
+    url,
+    finalUrl: r.finalUrl,
+    status: r.status,
+    // The body is the serialized DOM, always UTF-8, whatever the server declared.
+    headers: {
+      ...r.headers,
+      'content-type': 'text/html; charset=utf-8',
+      'x-dozor-rendered': 'chromium',
+      ...(r.headers['content-type'] ? { 'x-dozor-original-content-type': r.headers['content-type'] } : {}),
+    },
+    body,
+    resolvedIp: r.resolvedIp,
+    redirects: r.redirects,
+    fetchedAt,
+  };
 }

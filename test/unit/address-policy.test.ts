@@ -73,7 +73,7 @@ describe('fetchUrl limits (local server, private allowed)', () => {
 
   it('stops a redirect loop', async () => {
     await expect(fetchUrl(`${origin}/loop`, { allowPrivate: true })).rejects.toMatchObject({
-      code: 'too_many_redirects',
+      code: 'redirect_loop',
     });
   });
 
