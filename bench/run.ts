@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark in one run, so ratios compare like with like.
  * `npm run bench -- score qr` runs only the named ones (score, qr, evidence, shops).
  */
+import { benchConsole } from './console.ts';
 import { benchEvidence } from './evidence.ts';
 import { benchQr } from './qr.ts';
 import { benchScore } from './score.ts';
@@ -12,6 +13,7 @@ const all: Record<string, () => Promise<object[]> | object[]> = {
   qr: benchQr,
   evidence: () => benchEvidence(1000),
   shops: () => benchShops(100_000),
+  console: () => benchConsole(100_000),
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);

@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { fileBlobStore } from '../src/capture/blobs.ts';
+import { launchBrowser } from '../src/capture/browser.ts';
+import { loadOrCreateSigningKey, type SigningKey } from '../src/export/signing.ts';
 import { openDbFor } from '../src/pipeline/runtime.ts';
 import { serveConsole } from '../src/web/serve-console.ts';
 import { intOption } from './options.ts';
@@ -16,11 +18,16 @@ export function registerServe(program: Command): void {
     .action(
       action(async (config, flags: { host: string; port: number }) => {
         const handle = await openDbFor(config);
+        let key: SigningKey | undefined;
         try {
           await serveConsole({
             handle,
             blobs: fileBlobStore(join(config.home, 'blobs')),
             confirmations: config.confirmations,
+            // The key is created on the first export, as with `dozor export`.
+            signingKey: () => (key ??= loadOrCreateSigningKey(config.signingKey)),
+            openBrowser: () => launchBrowser({ executablePath: config.chromium, allowPrivate: false }),
+            rulesDir: config.rulesDir,
             host: flags.host,
             port: flags.port,
             onListening: (url) => process.stderr.write(`console at ${url} (Ctrl-C to stop)\n`),

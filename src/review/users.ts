@@ -1,5 +1,5 @@
 /** Accounts: volunteers review, liaison officers review and export, admins steer. */
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { type User, users } from '../../db/schema.ts';
 import { DozorError } from '../config/errors.ts';
@@ -16,8 +16,8 @@ const CAN: Record<string, Role[]> = {
   admin: ['admin'],
 };
 
-/** Adds a user and returns the one-time password (shown once, stored only as a hash). */
-export async function addUser(db: Db, name: string, role: string): Promise<string> {
+/** Adds a user and returns the one-time password (shown once, stored only as a hash); `actor` is who added it. */
+export async function addUser(db: Db, name: string, role: string, actor = 'dozor'): Promise<string> {
   if (!/^[\p{L}\p{N}._-]{2,40}$/u.test(name)) {
     throw new DozorError(`user name must be 2–40 letters, digits, dots, dashes or underscores: "${name}"`);
   }
@@ -30,7 +30,7 @@ export async function addUser(db: Db, name: string, role: string): Promise<strin
     .onConflictDoNothing()
     .returning({ id: users.id });
   if (inserted.length === 0) throw new DozorError(`user "${name}" already exists`);
-  await recordCustody(db, { chain: 'global', event: 'user_added', actor: 'dozor', data: { name, role } });
+  await recordCustody(db, { chain: 'global', event: 'user_added', actor, data: { name, role } });
   return password;
 }
 
@@ -45,4 +45,17 @@ export async function userWhoCan(db: Db, name: string, action: keyof typeof CAN)
     );
   }
   return user;
+}
+
+/** Every user (without password hashes), by name. */
+export function listUsers(db: Db) {
+  return db
+    .select({ id: users.id, name: users.name, role: users.role, createdAt: users.createdAt })
+    .from(users)
+    .orderBy(asc(users.name));
+}
+
+/** True when `role` may do `action`. */
+export function roleCan(role: string, action: keyof typeof CAN): boolean {
+  return CAN[action]!.includes(role as Role);
 }
