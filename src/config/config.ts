@@ -35,6 +35,12 @@ export interface Config {
   hostDelayMs?: number;
   /** Private addresses or CIDR ranges allowed without allowing all (comma list). Env DOZOR_ALLOW_ADDRESSES. */
   allowAddresses?: string[];
+  /**
+   * What happens to sources discovered through links and QR codes: `crawl` them in the same run, or
+   * `approve` (they wait, listed as pending, until `dozor sources approve ID`). Env DOZOR_DISCOVERED.
+   * @default crawl
+   */
+  discovered: 'crawl' | 'approve';
 }
 
 /** The repository root (where rules/ and fixtures/ live). */
@@ -48,6 +54,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const confirmations = Number(env.DOZOR_CONFIRMATIONS ?? 2);
   if (!Number.isInteger(confirmations) || confirmations < 1) {
     throw new Error(`DOZOR_CONFIRMATIONS must be a whole number ≥ 1, got "${env.DOZOR_CONFIRMATIONS}"`);
+  }
+  const discovered = env.DOZOR_DISCOVERED || 'crawl';
+  if (discovered !== 'crawl' && discovered !== 'approve') {
+    throw new Error(`DOZOR_DISCOVERED must be "crawl" or "approve", got "${discovered}"`);
   }
   return {
     home,
@@ -66,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((a) => a.trim())
       .filter(Boolean),
+    discovered,
   };
 }
 
