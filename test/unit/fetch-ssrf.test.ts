@@ -25,7 +25,8 @@ const server = createServer((req, res) => {
   if (req.url === '/to-metadata') {
     return res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
   }
-  if (req.url === '/to-evil-name') return res.writeHead(302, { location: `http://evil.test:${port}/x` }).end();
+  if (req.url === '/to-evil-name')
+    return res.writeHead(302, { location: `http://evil.test:${port}/x` }).end();
   res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
 });
 beforeAll(async () => {
@@ -76,13 +77,17 @@ describe('resolved addresses', () => {
     ['::ffff:192.168.0.1', 'IPv4-mapped private'],
     ['fe80::1', 'link-local'],
   ])('a host name resolving to %s (%s) is refused', async (ip) => {
-    const err = await blocked(fetchUrl('http://shop.test/', { resolve: fakeResolver({ 'shop.test': [ip] }) }));
+    const err = await blocked(
+      fetchUrl('http://shop.test/', { resolve: fakeResolver({ 'shop.test': [ip] }) }),
+    );
     expect(err.message).toContain(ip);
   });
 
   it('refuses a name when any of its addresses is private', async () => {
     await blocked(
-      fetchUrl('http://mixed.test/', { resolve: fakeResolver({ 'mixed.test': ['93.184.216.34', '127.0.0.1'] }) }),
+      fetchUrl('http://mixed.test/', {
+        resolve: fakeResolver({ 'mixed.test': ['93.184.216.34', '127.0.0.1'] }),
+      }),
     );
   });
 
@@ -108,7 +113,9 @@ describe('every redirect hop is checked', () => {
 
   it('refuses a redirect to a name that resolves to a private address', async () => {
     const resolve = fakeResolver({ 'evil.test': ['127.0.0.2'] });
-    const err = await blocked(fetchUrl(`http://127.0.0.1:${port}/to-evil-name`, { ...onlyLoopback, resolve }));
+    const err = await blocked(
+      fetchUrl(`http://127.0.0.1:${port}/to-evil-name`, { ...onlyLoopback, resolve }),
+    );
     expect(err.message).toMatch(/evil\.test resolves to private address 127\.0\.0\.2/);
   });
 });
