@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium, type Browser as PwBrowser, type Route } from 'playwright-core';
 import type { AddressPolicy } from '../fetch/address-policy.ts';
 import { FetchError } from '../fetch/errors.ts';
-import { type FetchResult, fetchHop } from '../fetch/fetch-url.ts';
+import { type FetchResult, fetchUrl } from '../fetch/fetch-url.ts';
 
 /** A page rendered with JavaScript. */
 export interface RenderResult {
@@ -63,6 +63,10 @@ const ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  // Backstop: every request is answered by the route handler, so the browser's own network stack
+  // needs no way out. A request that ever slipped past routing meets a dead proxy, loopback included.
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>',
 ];
 
 /** Response headers that describe the transfer, not the content: dropped when fulfilling. */
@@ -78,14 +82,16 @@ interface Budget {
   requests: number;
   bytes: number;
   refused: { url: string; reason: string }[];
-  /** The main frame's hops, in order. */
-  main: FetchResult[];
+  /** The main document, fetched before navigation; served once from here instead of fetched again. */
+  main?: FetchResult;
 }
+
+const withoutHash = (u: string) => u.replace(/#.*$/, '');
 
 /**
  * A route handler that fetches each request through the guarded fetcher and fulfills it, or aborts
- * it when the policy or a cap refuses it. Redirects are handed back to the browser, which requests
- * the next hop through this handler again, so every hop is checked.
+ * it when the policy or a cap refuses it. Redirects are followed by the fetcher (every hop checked)
+ * and the final response is fulfilled: Chromium does not route the hops of a fulfilled redirect.
  */
 function guardedRoute(policy: LaunchOptions, limits: RenderOptions, budget: Budget) {
   return async (route: Route) => {
@@ -101,13 +107,17 @@ function guardedRoute(policy: LaunchOptions, limits: RenderOptions, budget: Budg
     const left = (limits.maxTotalBytes ?? 50 * 1024 * 1024) - budget.bytes;
     if (left <= 0) return refuse('page byte budget spent');
     try {
-      const res = await fetchHop(url, {
-        ...policy,
-        maxBytes: Math.min(limits.maxBytes ?? 10 * 1024 * 1024, left),
-        timeoutMs: Math.min(limits.timeoutMs ?? 30_000, 20_000),
-      });
-      budget.bytes += res.body.length;
-      if (req.isNavigationRequest() && !req.frame().parentFrame()) budget.main.push(res);
+      const main = budget.main;
+      const fromMain = main && req.isNavigationRequest() && withoutHash(url) === withoutHash(main.finalUrl);
+      if (fromMain) budget.main = undefined;
+      const res = fromMain
+        ? main
+        : await fetchUrl(url, {
+            ...policy,
+            maxBytes: Math.min(limits.maxBytes ?? 10 * 1024 * 1024, left),
+            timeoutMs: Math.min(limits.timeoutMs ?? 30_000, 20_000),
+          });
+      if (!fromMain) budget.bytes += res.body.length;
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (!hopHeaders.has(k)) headers[k] = v;
       await route.fulfill({ status: res.status, headers, body: res.body });
@@ -172,7 +182,7 @@ export async function launchBrowser(opts: LaunchOptions): Promise<Browser> {
       cause: err,
     });
   }
-  const budget = (): Budget => ({ requests: 0, bytes: 0, refused: [], main: [] });
+  const budget = (): Budget => ({ requests: 0, bytes: 0, refused: [] });
   return {
     async screenshot(url) {
       const context = await guardedContext(browser, opts, {}, budget(), false);
@@ -185,33 +195,34 @@ export async function launchBrowser(opts: LaunchOptions): Promise<Browser> {
       }
     },
     async render(url, limits = {}) {
-      const b = budget();
       const timeoutMs = limits.timeoutMs ?? 30_000;
+      // The document itself: fetched (and its redirects followed and checked) before the browser sees it.
+      const main = await fetchUrl(url, {
+        ...opts,
+        maxBytes: limits.maxBytes ?? 10 * 1024 * 1024,
+        timeoutMs: Math.min(timeoutMs, 20_000),
+      });
+      const b: Budget = { requests: 0, bytes: main.body.length, refused: [], main };
       const context = await guardedContext(browser, opts, limits, b, true);
       try {
         return await withDeadline(context, timeoutMs, url, async () => {
           const page = await context.newPage();
-          const response = await page.goto(url, { waitUntil: 'load', timeout: timeoutMs }).catch((err) => {
-            const why = b.refused.find((r) => r.url === url)?.reason ?? (err as Error).message.split('\n')[0];
-            throw new FetchError(
-              /refusing|resolves to private/.test(why ?? '') ? 'blocked' : 'render',
-              `cannot render ${url}: ${why}`,
-              { cause: err },
-            );
+          await page.goto(main.finalUrl, { waitUntil: 'load', timeout: timeoutMs }).catch((err) => {
+            throw new FetchError('render', `cannot render ${url}: ${(err as Error).message.split('\n')[0]}`, {
+              cause: err,
+            });
           });
           // Let the app fetch its data; a page that never goes quiet is taken as it is.
           await page
             .waitForLoadState('networkidle', { timeout: Math.min(5_000, timeoutMs / 3) })
             .catch(() => {});
-          const html = await page.content();
-          const last = b.main.at(-1);
           return {
-            html,
+            html: await page.content(),
             finalUrl: page.url(),
-            status: response?.status() ?? last?.status ?? 0,
-            headers: last?.headers ?? {},
-            resolvedIp: last?.resolvedIp,
-            redirects: b.main.slice(0, -1).map((h) => h.finalUrl),
+            status: main.status,
+            headers: main.headers,
+            resolvedIp: main.resolvedIp,
+            redirects: main.redirects,
             refused: b.refused,
           };
         });
