@@ -1,5 +1,5 @@
 /** Stage: parse a stored page into listings; returns what the crawler needs to page, diff and discover. */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import { listings, pages } from '../../db/schema.ts';
 import { sha256 } from '../capture/hash.ts';
 import type { StageContext } from '../pipeline/context.ts';
@@ -16,6 +16,8 @@ export interface StoredListing {
   postedAt?: string;
   /** Links in the text, a link preview's target, and a forward's source. */
   links: string[];
+  /** How many images the listing shows (no QR stage needed when none). */
+  imageCount: number;
 }
 
 /** What extracting one page gives the crawler. */
@@ -37,42 +39,30 @@ export async function extractStage(ctx: StageContext, input: { pageId: number })
   if (!page) throw new Error(`page ${input.pageId} does not exist`);
   const html = decodeBody(await ctx.blobs.get(page.bodySha256), page.headers['content-type']);
   const extracted = extractPage(html, page.finalUrl);
-  const stored: StoredListing[] = [];
-  for (const l of extracted.listings) {
-    const textSha256 = sha256(l.text);
-    const [inserted] = await ctx.db
-      .insert(listings)
-      .values({
-        pageId: page.id,
-        sourceId: page.sourceId,
-        permalink: l.permalink,
-        text: l.text,
-        textSha256,
-        postedAt: validDate(l.postedAt),
-        links: l.links,
-        imageUrls: l.imageUrls,
-        meta: l.meta as Record<string, unknown> | undefined,
-      })
-      .onConflictDoNothing()
-      .returning({ id: listings.id });
-    const id =
-      inserted?.id ??
-      (
-        await ctx.db
-          .select({ id: listings.id })
-          .from(listings)
-          .where(and(eq(listings.permalink, l.permalink), eq(listings.textSha256, textSha256)))
-      )[0]!.id;
+  const rows = extracted.listings.map((l) => ({
+    pageId: page.id,
+    sourceId: page.sourceId,
+    permalink: l.permalink,
+    text: l.text,
+    textSha256: sha256(l.text),
+    postedAt: validDate(l.postedAt),
+    links: l.links,
+    imageUrls: l.imageUrls,
+    meta: l.meta as Record<string, unknown> | undefined,
+  }));
+  const ids = await storeListings(ctx, rows);
+  const stored: StoredListing[] = extracted.listings.map((l, i) => {
     const forward = l.meta?.forwardedFrom?.url;
-    stored.push({
-      id,
+    return {
+      id: ids[i]!,
       permalink: l.permalink,
-      textSha256,
+      textSha256: rows[i]!.textSha256,
       postId: l.meta?.postId,
       postedAt: l.postedAt,
       links: forward ? [...l.links, forward] : l.links,
-    });
-  }
+      imageCount: l.imageUrls.length,
+    };
+  });
   return {
     kind: extracted.kind,
     listings: stored,
@@ -81,6 +71,34 @@ export async function extractStage(ctx: StageContext, input: { pageId: number })
     postIds: extracted.postIds,
     noPreview: extracted.noPreview,
   };
+}
+
+/** Inserts the page's listings in one statement; returns each one's id, new or already stored. */
+async function storeListings(ctx: StageContext, rows: (typeof listings.$inferInsert)[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const key = (permalink: string, hash: string) => `${permalink}\n${hash}`;
+  const ids = new Map<string, number>();
+  const inserted = await ctx.db
+    .insert(listings)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: listings.id, permalink: listings.permalink, hash: listings.textSha256 });
+  for (const r of inserted) ids.set(key(r.permalink, r.hash), r.id);
+  const missing = rows.filter((r) => !ids.has(key(r.permalink, r.textSha256)));
+  if (missing.length) {
+    const found = await ctx.db
+      .select({ id: listings.id, permalink: listings.permalink, hash: listings.textSha256 })
+      .from(listings)
+      .where(
+        or(
+          ...missing.map((r) =>
+            and(eq(listings.permalink, r.permalink), eq(listings.textSha256, r.textSha256)),
+          ),
+        ),
+      );
+    for (const r of found) ids.set(key(r.permalink, r.hash), r.id);
+  }
+  return rows.map((r) => ids.get(key(r.permalink, r.textSha256))!);
 }
 
 function validDate(raw: string | undefined): Date | null {

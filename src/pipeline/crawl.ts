@@ -6,10 +6,10 @@
  * codes become sources and are crawled within the depth limit (or wait for approval).
  */
 import { count, eq } from 'drizzle-orm';
-import { type FrontierRow, frontier, sources } from '../../db/schema.ts';
+import { type Detection, type FrontierRow, frontier, sources } from '../../db/schema.ts';
 import { captureStage } from '../capture/capture-stage.ts';
 import { captureReason } from '../capture/parent-bundle.ts';
-import { scoreStage } from '../detect/score-stage.ts';
+import type { StoredListing } from '../extract/extract-stage.ts';
 import { canonicalSourceUrl } from '../fetch/telegram-url.ts';
 import { qrStage } from '../qr/qr-stage.ts';
 import type { StageContext } from './context.ts';
@@ -25,6 +25,7 @@ import {
   openRun,
   recordPage,
 } from './frontier.ts';
+import { scorePage } from './score-page.ts';
 import { markSource } from './source-status.ts';
 
 export type { Discovered } from './discovery.ts';
@@ -157,32 +158,35 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
         await advanceCursor(ctx, row.sourceId, newest);
       }
     }
-    for (const l of page.listings) {
+    const found = await scorePage(
+      ctx,
+      row.sourceId,
+      page.listings.map((l) => l.id),
+    );
+    for (const [i, l] of page.listings.entries()) {
       s.listings++;
-      await processListing(l.id, discoveredFrom(l, page.kind), row.depth, page.kind).catch((err) =>
-        fail(`listing ${l.id}`, err),
-      );
+      await processListing(l, found[i]!, row.depth, page.kind).catch((err) => fail(`listing ${l.id}`, err));
     }
     await markDone(ctx.db, row.id);
   }
 
-  /** qr ∥ score → capture → follow: a listing is captured before the targets it leads to, so they can link to it. */
+  /** qr (scored already) → capture → follow: a listing is captured before the targets it leads to, so they can link to it. */
   async function processListing(
-    listingId: number,
-    links: Discovered[],
+    l: StoredListing,
+    detection: Detection,
     depth: number,
     kind: 'telegram' | 'web',
   ) {
-    const [qr, detection] = await Promise.all([qrStage(ctx, { listingId }), scoreStage(ctx, { listingId })]);
-    s.images += qr.read;
-    s.codes += qr.codes;
-    s.errors += qr.errors;
+    const qr = l.imageCount > 0 ? await qrStage(ctx, { listingId: l.id }) : undefined;
+    s.images += qr?.read ?? 0;
+    s.codes += qr?.codes ?? 0;
+    s.errors += qr?.errors ?? 0;
     if (detection.flagged) s.flagged++;
-    if (!opts.noCapture && (await captureReason(ctx, listingId, detection.flagged))) {
-      await captureStage(ctx, { listingId, detectionId: detection.id });
+    if (!opts.noCapture && (await captureReason(ctx, l.id, detection.flagged))) {
+      await captureStage(ctx, { listingId: l.id, detectionId: detection.id });
       s.bundles++;
     }
-    await discover([...links, ...qr.discovered], depth + 1, kind);
+    await discover([...discoveredFrom(l, kind), ...(qr?.discovered ?? [])], depth + 1, kind);
   }
 
   const fail = (what: string, err: unknown) => {

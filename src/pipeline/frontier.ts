@@ -61,14 +61,13 @@ export async function enqueue(db: Db, runId: number, item: FrontierItem): Promis
 
 /** Claims the oldest queued row of the run (skipping rows other workers hold); undefined when none is queued. */
 export async function claimNext(db: Db, runId: number): Promise<FrontierRow | undefined> {
-  const rows = await db.execute(sql`
-    update ${frontier} set state = 'claimed', attempts = attempts + 1, updated_at = now()
-    where id = (select id from ${frontier} where run_id = ${runId} and state = 'queued'
-                order by id limit 1 for update skip locked)
-    returning id`);
-  const id = (rows as unknown as { rows: { id: number }[] }).rows[0]?.id;
-  if (id === undefined) return undefined;
-  const [row] = await db.select().from(frontier).where(eq(frontier.id, id));
+  const next = sql`(select id from ${frontier} where run_id = ${runId} and state = 'queued'
+                    order by id limit 1 for update skip locked)`;
+  const [row] = await db
+    .update(frontier)
+    .set({ state: 'claimed', attempts: sql`${frontier.attempts} + 1`, updatedAt: new Date() })
+    .where(eq(frontier.id, next))
+    .returning();
   return row;
 }
 

@@ -1,0 +1,65 @@
+/**
+ * The score stage for a whole page at once: the same scoring and channel history as
+ * detect/score-stage.ts, with one query for the page's existing detections, one for the channel's
+ * recent history (carried forward in memory as each listing is scored, in page order) and one
+ * insert, instead of four queries per listing. Idempotent on (listing, rule-pack version).
+ */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { type Detection, detections, listings } from '../../db/schema.ts';
+import { scoreText } from '../detect/score.ts';
+import type { StageContext } from './context.ts';
+
+/** Scores the listings `listingIds` (all from source `sourceId`) and returns their detections, in order. */
+export async function scorePage(
+  ctx: StageContext,
+  sourceId: number | null,
+  listingIds: number[],
+): Promise<Detection[]> {
+  if (listingIds.length === 0) return [];
+  const version = ctx.rules.version;
+  const byListing = new Map<number, Detection>();
+  const existing = await ctx.db
+    .select()
+    .from(detections)
+    .where(and(inArray(detections.listingId, listingIds), eq(detections.rulePackVersion, version)));
+  for (const d of existing) byListing.set(d.listingId, d);
+  const todo = listingIds.filter((id) => !byListing.has(id));
+  if (todo.length) {
+    const texts = await ctx.db
+      .select({ id: listings.id, text: listings.text })
+      .from(listings)
+      .where(inArray(listings.id, todo));
+    const textOf = new Map(texts.map((t) => [t.id, t.text]));
+    const { window, threshold } = { window: ctx.rules.channel.window, threshold: ctx.rules.threshold };
+    // most recent first, as channelHistory() sees it
+    const recent =
+      sourceId === null
+        ? undefined
+        : await ctx.db
+            .select({ flagged: detections.flagged, score: detections.score })
+            .from(detections)
+            .innerJoin(listings, eq(detections.listingId, listings.id))
+            .where(eq(listings.sourceId, sourceId))
+            .orderBy(desc(detections.id))
+            .limit(window);
+    const rows = [...new Set(todo)].map((id) => {
+      const history = recent && {
+        flagged: recent.filter((r) => r.flagged && r.score >= threshold).length,
+        total: recent.length,
+      };
+      const { flagged, verdict, score, matches } = scoreText(ctx.rules, textOf.get(id) ?? '', history);
+      if (recent) {
+        recent.unshift({ flagged, score });
+        if (recent.length > window) recent.pop();
+      }
+      return { listingId: id, rulePackVersion: version, flagged, verdict, score, matches };
+    });
+    await ctx.db.insert(detections).values(rows).onConflictDoNothing();
+    const stored = await ctx.db
+      .select()
+      .from(detections)
+      .where(and(inArray(detections.listingId, todo), eq(detections.rulePackVersion, version)));
+    for (const d of stored) byListing.set(d.listingId, d);
+  }
+  return listingIds.map((id) => byListing.get(id)!);
+}
