@@ -3,6 +3,7 @@
  * `npm run bench -- score qr` runs only the named ones (score, qr, evidence, shops).
  */
 import { benchConsole } from './console.ts';
+import { benchCrawl } from './crawl.ts';
 import { benchEvidence } from './evidence.ts';
 import { benchQr } from './qr.ts';
 import { benchScore } from './score.ts';
@@ -13,6 +14,7 @@ const all: Record<string, () => Promise<object[]> | object[]> = {
   qr: benchQr,
   evidence: () => benchEvidence(1000),
   shops: () => benchShops(100_000),
+  crawl: () => benchCrawl([1000, 5000]),
   console: () => benchConsole(100_000),
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
