@@ -6,8 +6,7 @@
  * fresh embedded database); then the 5 000-page site is crawled again unchanged, which must fetch
  * only each channel's first page.
  */
-import { readFileSync } from 'node:fs';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import * as cheerio from 'cheerio';
 import { startGeneratedSite } from '../fixtures/server.ts';
 import { type GenChannel, genPosts, renderChannelPage } from '../fixtures/site/telegram/generate.ts';
@@ -39,7 +38,9 @@ function site(pages: number, corpus: string[]): Map<string, GenChannel> {
 }
 
 /** Samples peak RSS and heap while `fn` runs. */
-async function withPeakMemory<T>(fn: () => Promise<T>): Promise<{ result: T; rssMb: number; heapMb: number }> {
+async function withPeakMemory<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; rssMb: number; heapMb: number }> {
   let rss = 0;
   let heap = 0;
   const sample = () => {
@@ -103,7 +104,8 @@ async function benchSize(pages: number, corpus: string[]) {
       t = performance.now();
       const run = await withPeakMemory(() => crawl(rt.ctx, opts));
       const crawlSeconds = (performance.now() - t) / 1000;
-      if (run.result.summary.pages !== pages) throw new Error(`crawled ${run.result.summary.pages} of ${pages} pages`);
+      if (run.result.summary.pages !== pages)
+        throw new Error(`crawled ${run.result.summary.pages} of ${pages} pages`);
       server.requests.length = 0;
       t = performance.now();
       const again = await crawl(rt.ctx, opts);
@@ -140,4 +142,5 @@ export async function benchCrawl(sizes = [1000, 5000]): Promise<object[]> {
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.table(await benchCrawl([Number(process.argv[2] ?? 200)]));
+if (import.meta.url === `file://${process.argv[1]}`)
+  console.table(await benchCrawl([Number(process.argv[2] ?? 200)]));
