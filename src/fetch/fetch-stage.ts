@@ -103,10 +103,11 @@ export async function fetchStage(
 async function fetchPage(ctx: StageContext, url: string, opts: FetchStageOptions): Promise<FetchResult> {
   const mode = opts.render ?? 'auto';
   if (mode === 'browser') return render(ctx, url);
-  const res = await politeFetch(url, fetchServicesFor(ctx.config), {
+  const services = fetchServicesFor(ctx.config);
+  const res = await politeFetch(url, services, {
     ...policyOf(ctx.config),
     userAgent: ctx.config.userAgent,
-    maxBytes: MAX_PAGE_BYTES,
+    maxBytes: services.limits?.maxBytes ?? MAX_PAGE_BYTES,
     respectRobots: opts.respectRobots ?? true,
   });
   if (res.status >= 400) {

@@ -14,6 +14,11 @@ export interface FetchServices {
   limiter: HostLimiter;
   robots: RobotsCache;
   retry: RetryOptions;
+  /** Caps applied to every fetch unless the call sets its own (timeouts, body size). */
+  limits?: Pick<
+    FetchOptions,
+    'timeoutMs' | 'connectTimeoutMs' | 'readTimeoutMs' | 'maxBytes' | 'maxRedirects'
+  >;
 }
 
 /** Settings for createFetchServices. */
@@ -26,6 +31,8 @@ export interface FetchServicesOptions extends AddressPolicy {
   /** Minimum ms between request starts per host (in-memory limiter). @default 250 */
   hostDelayMs?: number;
   retry?: RetryOptions;
+  /** Caps applied to every fetch (see FetchServices.limits). */
+  limits?: FetchServices['limits'];
   /** How long a robots.txt is cached, in ms. @default 24 h */
   robotsTtlMs?: number;
 }
@@ -52,7 +59,7 @@ export function createFetchServices(opts: FetchServicesOptions): FetchServices {
       }
     },
   });
-  return { limiter, robots, retry: opts.retry ?? {} };
+  return { limiter, robots, retry: opts.retry ?? {}, limits: opts.limits };
 }
 
 /**
@@ -65,7 +72,8 @@ export async function politeFetch(
   services: FetchServices,
   opts: FetchOptions & { respectRobots?: boolean },
 ): Promise<FetchResult> {
-  const { respectRobots, ...fetchOpts } = opts;
+  const { respectRobots, ...callOpts } = opts;
+  const fetchOpts = { ...services.limits, ...callOpts };
   let host: string;
   try {
     host = new URL(url).host;
