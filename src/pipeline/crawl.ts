@@ -236,6 +236,9 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
   }
 
   for (const seed of opts.seeds) {
+    // bots and onion hosts are sources too (listed with the rest) but are never fetched
+    const [known] = await ctx.db.select({ kind: sources.kind }).from(sources).where(eq(sources.url, seed));
+    if (known?.kind === 'bot' || known?.kind === 'onion') continue;
     const url = canonicalSourceUrl(seed);
     const src = await ensureSource(ctx, url, 0);
     await queue({ url, sourceId: src.id, depth: 0 });
