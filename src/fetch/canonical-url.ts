@@ -2,7 +2,7 @@
  * One canonical form per URL, used to de-duplicate sources and the crawl frontier: the same page
  * reached through different spellings is fetched once.
  */
-import { canonicalSourceUrl } from './telegram-url.ts';
+import { canonicalTelegram } from './telegram-url.ts';
 
 /** Query parameters that only track clicks and never change the page. */
 const trackingParam =
@@ -17,10 +17,12 @@ export function canonicalUrl(raw: string): string {
   const u = new URL(raw.trim()); // lower-cases scheme and host, drops the default port, normalizes IPv4 forms
   u.hash = '';
   if (u.protocol === 'http:' || u.protocol === 'https:') {
+    const telegram = canonicalTelegram(u);
+    if (telegram) return telegram;
     u.hostname = u.hostname.replace(/\.$/, '');
     const kept = [...u.searchParams].filter(([k]) => !trackingParam.test(k));
     kept.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
     u.search = kept.length ? new URLSearchParams(kept).toString() : '';
   }
-  return canonicalSourceUrl(u.href);
+  return u.href;
 }

@@ -1,18 +1,22 @@
 /** Canonical Telegram preview URLs, and where to fetch them from (t.me or a configured mirror). */
+import { canonicalUrl } from './canonical-url.ts';
 
-/** `https://t.me/NAME` and `t.me/s/NAME` forms → `https://t.me/s/name`; other URLs unchanged. */
+/** `https://t.me/NAME`, `telegram.me/s/NAME` and post links → `https://t.me/s/name`; undefined for other URLs. */
+export function canonicalTelegram(u: URL): string | undefined {
+  if (!/^(www\.)?(t\.me|telegram\.me)$/i.test(u.hostname)) return undefined;
+  const parts = u.pathname.split('/').filter(Boolean);
+  const name = parts[0] === 's' ? parts[1] : parts[0];
+  if (!name || !/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(name)) return undefined;
+  const before = u.searchParams.get('before');
+  return `https://t.me/s/${name.toLowerCase()}${before ? `?before=${before}` : ''}`;
+}
+
+/**
+ * The canonical form of a source or page URL (see canonicalUrl in canonical-url.ts: tracking
+ * parameters dropped, parameters sorted, t.me forms unified). Throws TypeError on a non-URL.
+ */
 export function canonicalSourceUrl(raw: string): string {
-  const u = new URL(raw);
-  if (/^(www\.)?(t\.me|telegram\.me)$/i.test(u.hostname)) {
-    const parts = u.pathname.split('/').filter(Boolean);
-    const name = parts[0] === 's' ? parts[1] : parts[0];
-    if (name && /^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(name)) {
-      const before = u.searchParams.get('before');
-      return `https://t.me/s/${name.toLowerCase()}${before ? `?before=${before}` : ''}`;
-    }
-  }
-  u.hash = '';
-  return u.href;
+  return canonicalUrl(raw);
 }
 
 /** `telegram` for t.me previews, `web` for everything else. */
