@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark in one run, so ratios compare like with like.
- * `npm run bench -- score qr` runs only the named ones (score, qr, evidence, shops).
+ * `npm run bench -- score qr` runs only the named ones (score, qr, evidence, shops, crawl, console, fetch).
  */
 import { benchConsole } from './console.ts';
 import { benchCrawl } from './crawl.ts';
 import { benchEvidence } from './evidence.ts';
+import { benchFetch } from './fetch.ts';
 import { benchQr } from './qr.ts';
 import { benchScore } from './score.ts';
 import { benchShops } from './shops.ts';
@@ -16,6 +17,7 @@ const all: Record<string, () => Promise<object[]> | object[]> = {
   shops: () => benchShops(100_000),
   crawl: () => benchCrawl([1000, 5000]),
   console: () => benchConsole(100_000),
+  fetch: () => benchFetch(5000),
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
