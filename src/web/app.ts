@@ -83,7 +83,7 @@ export function createConsole(deps: ConsoleDeps) {
     await next();
     c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Referrer-Policy', 'same-origin'); // nothing leaves; same-origin keeps Origin on forms
     c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
@@ -100,6 +100,8 @@ export function createConsole(deps: ConsoleDeps) {
       'cache-control': 'public, max-age=300',
     });
   });
+
+  app.get('/favicon.ico', (c) => c.body(null, 204));
 
   const loginForm = (lang: Lang, error?: string) =>
     page(

@@ -96,13 +96,13 @@ function tokensEqual(a: string, b: string): boolean {
  */
 export function sameOrigin(c: Context): boolean {
   const site = c.req.header('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return false;
+  if (site) return site === 'same-origin' || site === 'none';
   const origin = c.req.header('origin');
-  if (!origin || origin === 'null') return origin !== 'null';
+  if (!origin) return true;
   try {
     return new URL(origin).host === (c.req.header('host') ?? new URL(c.req.url).host);
   } catch {
-    return false;
+    return false; // "null" or garbage
   }
 }
 
