@@ -1,11 +1,12 @@
 /**
  * Finding rule matches in a text: one automaton pass over the normalized text (terms and regex
- * atoms), one over the original for emoji terms, then the regexes whose atoms occurred. Offsets
- * are mapped back to the original text.
+ * atoms), one over the original for emoji terms (only when the text has units that high), then the
+ * regexes whose atoms occurred. Offsets are mapped back to the original text. Per-pack scratch
+ * arrays are reused, so a text costs no allocation beyond its matches.
  */
 import { VALIDATORS } from './crypto-address.ts';
-import { scan } from './matcher.ts';
-import { normalize } from './normalize.ts';
+import { type HitSink, hitSink, scanUnits } from './matcher.ts';
+import { normalizeScratch, unitsToString } from './normalize.ts';
 import type { RulePack } from './rule-types.ts';
 
 /** One rule's hit, with offsets into the original text. */
@@ -27,40 +28,85 @@ export interface RawMatch {
 /** Matches kept per rule (a huge text repeating a word is not more evidence). */
 const MAX_MATCHES_PER_RULE = 20;
 
+/** What findRaw reuses for one pack: hit sinks, per-rule counters, the rules with patterns. */
+interface Scratch {
+  sink: HitSink;
+  symbolSink: HitSink;
+  perRule: Int32Array;
+  /** Per rule: the last match kept (index into `kept`), chained through `keptPrev`. */
+  lastKept: Int32Array;
+  keptPrev: number[];
+  regexRules: number[];
+  enabled: Uint8Array;
+}
+
+const scratchOf = new WeakMap<RulePack, Scratch>();
+
+function scratchFor(pack: RulePack): Scratch {
+  let s = scratchOf.get(pack);
+  if (!s) {
+    const n = pack.rules.length;
+    s = {
+      sink: hitSink(n),
+      symbolSink: hitSink(0),
+      perRule: new Int32Array(n),
+      lastKept: new Int32Array(n),
+      keptPrev: [],
+      regexRules: pack.rules.flatMap((r, i) => (r.regexes.length ? [i] : [])),
+      enabled: Uint8Array.from(pack.rules, (r) => (r.enabled === false ? 0 : 1)),
+    };
+    scratchOf.set(pack, s);
+  }
+  return s;
+}
+
 /** Every hit in `original` (disabled rules too when `includeDisabled`), sorted by position. */
 export function findRaw(pack: RulePack, original: string, includeDisabled = false): RawMatch[] {
-  const { text: norm, map } = normalize(original);
+  const st = scratchFor(pack);
+  const b = normalizeScratch(original);
+  const { codes, map, len } = b;
   const out: RawMatch[] = [];
-  const perRule = new Int32Array(pack.rules.length);
-  const seen = new Set<number>();
-  const width = original.length + 1;
-  const live = (i: number) => includeDisabled || pack.rules[i]!.enabled !== false;
+  const { perRule, lastKept, keptPrev, enabled } = st;
+  perRule.fill(0);
+  lastKept.fill(-1);
+  keptPrev.length = 0;
   const push = (rule: number, start: number, end: number) => {
     if (perRule[rule]! >= MAX_MATCHES_PER_RULE) return;
-    const key = (rule * width + start) * width + end;
-    if (seen.has(key)) return;
-    seen.add(key);
+    for (let k = lastKept[rule]!; k >= 0; k = keptPrev[k]!) {
+      const m = out[k]!;
+      if (m.start === start && m.end === end) return;
+    }
+    keptPrev.push(lastKept[rule]!);
+    lastKept[rule] = out.length;
     perRule[rule]!++;
     out.push({ rule, start, end });
   };
-  for (const hit of scan(pack.symbols, original)) {
-    const rule = pack.symbolRule[hit.literal]!;
-    if (live(rule)) push(rule, hit.start, hit.end);
-  }
-  let gated: Set<number> | undefined;
-  for (const hit of scan(pack.automaton, norm)) {
-    const rule = pack.literalRule[hit.literal]!;
-    if (!live(rule)) continue;
-    if (!pack.literalIsAtom[hit.literal]) push(rule, map[hit.start]!, map[hit.end]!);
-    else {
-      gated ??= new Set();
-      gated.add(rule);
+  if (b.high >= pack.symbols.minFirst) {
+    const sink = st.symbolSink;
+    sink.count = 0;
+    scanUnits(pack.symbols, b.source, original.length, sink);
+    const { hits } = sink;
+    for (let k = 0; k < sink.count * 3; k += 3) {
+      const rule = pack.symbolRule[hits[k]!]!;
+      if (includeDisabled || enabled[rule]) push(rule, hits[k + 1]!, hits[k + 2]!);
     }
   }
-  for (const index of regexRules(pack)) {
+  const sink = st.sink;
+  sink.count = 0;
+  const gated = sink.flags;
+  gated.fill(0);
+  scanUnits(pack.automaton, codes, len, sink);
+  const { hits } = sink;
+  for (let k = 0; k < sink.count * 3; k += 3) {
+    const rule = pack.literalRule[hits[k]!]!;
+    if (includeDisabled || enabled[rule]) push(rule, map[hits[k + 1]!]!, map[hits[k + 2]!]!);
+  }
+  let norm: string | undefined;
+  for (const index of st.regexRules) {
     const rule = pack.rules[index]!;
-    if (!live(index)) continue;
-    if (rule.atoms?.length && !gated?.has(index)) continue;
+    if (!includeDisabled && !enabled[index]) continue;
+    if (rule.atoms?.length && !gated[index]) continue;
+    norm ??= unitsToString(codes, len);
     const valid = rule.validate ? VALIDATORS[rule.validate] : undefined;
     for (const re of rule.regexes) {
       re.lastIndex = 0;
@@ -75,19 +121,7 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
       }
     }
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end);
-}
-
-const regexRuleCache = new WeakMap<RulePack, number[]>();
-
-/** Indices of the pack's rules that have patterns (computed once per pack). */
-function regexRules(pack: RulePack): number[] {
-  let list = regexRuleCache.get(pack);
-  if (!list) {
-    list = pack.rules.flatMap((r, i) => (r.regexes.length ? [i] : []));
-    regexRuleCache.set(pack, list);
-  }
-  return list;
+  return out.length > 1 ? out.sort((a, b) => a.start - b.start || a.end - b.end) : out;
 }
 
 /** Raw hits as Matches (rule id, category, original text). */

@@ -33,12 +33,13 @@ const isGlue = (c: number) => c === APOSTROPHE || c === AT || c === DOLLAR;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isCyrillic = (c: number) => c >= 0x400 && c <= 0x52f;
 const isLatin = (c: number) => c >= 97 && c <= 122;
+const isLetter = (word: Uint8Array, c: number) => word[c] === 1 && !isDigit(c);
 
-const LINK_GLUE = new Set([46, 47, 95, 64, 58]); // . / _ @ :
+const isLinkGlue = (c: number) => c === 46 || c === 47 || c === 95 || c === 64 || c === 58; // . / _ @ :
 
 /** True when the word at [i, j) is glued to a link or handle by `.`, `/`, `_`, `@` or `:`. */
 function isLinkPart(codes: Uint16Array, i: number, j: number, n: number): boolean {
-  return (i > 0 && LINK_GLUE.has(codes[i - 1]!)) || (j < n && LINK_GLUE.has(codes[j]!));
+  return (i > 0 && isLinkGlue(codes[i - 1]!)) || (j < n && isLinkGlue(codes[j]!));
 }
 
 /** For units below 0x530: 1 = a Cyrillic letter with no Latin look-alike, 2 = the reverse, else 0. */
@@ -48,6 +49,30 @@ export const UNAMBIGUOUS = (() => {
   for (let c = 97; c <= 122; c++) if (L2C[c] === 0) t[c] = 2;
   return t;
 })();
+
+/** Unit kinds for the word scan: Cyrillic or Latin (with or without a look-alike), glue, other. */
+const BREAK = 0;
+const CYR = 1;
+const CYR_ONLY = 2;
+const LAT = 3;
+const LAT_ONLY = 4;
+const GLUE = 5;
+const OTHER = 6;
+let kinds: Uint8Array | undefined;
+
+function unitKinds(): Uint8Array {
+  if (kinds) return kinds;
+  const word = wordUnits();
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) {
+    if (isCyrillic(c)) t[c] = C2L[c] === 0 ? CYR_ONLY : CYR;
+    else if (isLatin(c)) t[c] = L2C[c] === 0 ? LAT_ONLY : LAT;
+    else if (isGlue(c)) t[c] = GLUE;
+    else t[c] = word[c] === 1 ? OTHER : BREAK;
+  }
+  kinds = t;
+  return t;
+}
 
 /** The script a text is clearly written in (≥ 80% of its unambiguous letters): 1 Cyrillic, 2 Latin, 0 neither. */
 function documentScript(b: Buffer16): number {
@@ -62,7 +87,7 @@ export function foldWords(b: Buffer16): void {
   const n = b.len;
   const doc = documentScript(b);
   const word = wordUnits();
-  const isLetter = (c: number) => word[c] === 1 && !isDigit(c);
+  const kind = unitKinds();
   let w = 0;
   let i = 0;
   while (i < n) {
@@ -79,16 +104,29 @@ export function foldWords(b: Buffer16): void {
     let cyrOnly = 0;
     let latOnly = 0;
     let glue = false;
+    // whether the second loop can change anything: a unit below 65 (digit, @, $, apostrophe) or
+    // three identical units in a row; otherwise only look-alike folding can, decided below
+    let special = false;
+    let p1 = -1;
+    let p2 = -1;
     for (; j < n; j++) {
       const c = codes[j]!;
-      if (isCyrillic(c)) {
+      const k = kind[c]!;
+      if (k === CYR) cyr++;
+      else if (k === CYR_ONLY) {
         cyr++;
-        if (C2L[c] === 0) cyrOnly++;
-      } else if (isLatin(c)) {
+        cyrOnly++;
+      } else if (k === LAT) lat++;
+      else if (k === LAT_ONLY) {
         lat++;
-        if (L2C[c] === 0) latOnly++;
-      } else if (isGlue(c) && j + 1 < n && word[codes[j + 1]!] === 1) glue = true;
-      else if (word[c] !== 1) break;
+        latOnly++;
+      } else if (k === GLUE) {
+        if (j + 1 < n && word[codes[j + 1]!] === 1) glue = true;
+        else break;
+      } else if (k === BREAK) break;
+      if (c < 65 || (c === p1 && c === p2)) special = true;
+      p2 = p1;
+      p1 = c;
     }
     let script = 0; // 1 Cyrillic, 2 Latin
     if (cyr > 0 && lat === 0) script = 1;
@@ -108,6 +146,17 @@ export function foldWords(b: Buffer16): void {
         mixed = true;
       }
     }
+    if (!mixed && !special) {
+      // nothing to fold: move the word down if units were dropped before it
+      if (w !== i) {
+        for (let k = i; k < j; k++) {
+          codes[w] = codes[k]!;
+          map[w++] = map[k]!;
+        }
+      } else w = j;
+      i = j;
+      continue;
+    }
     // long tokens are codes, hashes and addresses (bc1…, 0x…): their digits and runs stay as written
     const code = j - i > MAX_WORD;
     const digits = code ? undefined : script === 1 ? DIGIT_CYR : script === 2 ? DIGIT_LAT : undefined;
@@ -119,11 +168,11 @@ export function foldWords(b: Buffer16): void {
       if (mixed && script === 1 && c < 128) c = L2C[c] || c;
       else if (mixed && script === 2 && isCyrillic(c)) c = C2L[c] || c;
       if (digits && c < 65 && k + 1 < j && (isDigit(c) || c === AT || c === DOLLAR)) {
-        if (k > i && isLetter(codes[k - 1]!) && isLetter(codes[k + 1]!)) c = digits[c] || c;
+        if (k > i && isLetter(word, codes[k - 1]!) && isLetter(word, codes[k + 1]!)) c = digits[c] || c;
         else if (k === i && c === THREE && script === 1 && codes[k + 1] === A_CYR) c = ZE;
       }
       // stretched letters: a run of three or more identical letters keeps one
-      if (!code && w - wordStart >= 1 && codes[w - 1] === c && isLetter(c)) {
+      if (!code && w - wordStart >= 1 && codes[w - 1] === c && isLetter(word, c)) {
         run++;
         if (run === 2) w--; // the third in a row: drop the second as well
         if (run >= 2) continue;

@@ -61,6 +61,7 @@ export function compilePack(
       wordStart: !atom && word(first),
       wordEnd: !atom && !stem && word(last),
       stem: !atom && stem,
+      gate: atom,
       payload: rule,
     });
     literalRule.push(rule);

@@ -2,6 +2,8 @@
  * Multi-pattern matching: every term and regex atom of a pack in one Aho-Corasick automaton over
  * UTF-16 units of the normalized text, so scanning costs the same with 100 or 10 000 terms.
  * Characters that occur in no pattern share class 0 and send the automaton back to its root.
+ * Scanning reads a Uint16Array and writes hits into a reusable Int32Array: nothing is allocated
+ * per character or per hit.
  */
 import { wordUnits } from './fold-char.ts';
 
@@ -14,6 +16,8 @@ export interface Literal {
   wordEnd: boolean;
   /** A stem: the hit runs on to the end of the word. */
   stem: boolean;
+  /** Only whether it occurs matters (a gate for patterns): sets `flags[payload]`, makes no hit. */
+  gate?: boolean;
   payload: number;
 }
 
@@ -28,27 +32,45 @@ export interface Automaton {
   /** Trie transitions: key `state * classes + class`. */
   next: Map<number, number>;
   fail: Int32Array;
-  /** Literals ending in each state, including those of its suffix states. */
-  out: (number[] | undefined)[];
-  /** 1 where `out` has literals (a cheap test in the scan loop). */
-  hasOut: Uint8Array;
+  /** Literals ending in each state, suffix states' included: `outList[outStart[s] .. outStart[s + 1])`. */
+  outStart: Int32Array;
+  outList: Int32Array;
   /** True when every state has a dense row (no failure walks while scanning). */
   full: boolean;
   literals: Literal[];
+  /** Per literal: its length, flags (1 word start, 2 word end, 4 stem, 8 gate) and payload. */
+  litLen: Int32Array;
+  litFlags: Uint8Array;
+  litPayload: Int32Array;
+  /** The smallest first unit of any literal: a text with no unit this high cannot hit. */
+  minFirst: number;
 }
 
-/** A hit: literal index and its span in the normalized text (stems extended to the word's end). */
-export interface Hit {
-  literal: number;
-  start: number;
-  end: number;
+const WORD_START = 1;
+const WORD_END = 2;
+const STEM = 4;
+const GATE = 8;
+
+/** Hits of one scan: `hits[3k, 3k+1, 3k+2]` = literal, start, end (stems run to the word's end). */
+export interface HitSink {
+  hits: Int32Array;
+  count: number;
+  /** Set to 1 at the payload of every gate literal that occurred (the caller clears it). */
+  flags: Uint8Array;
+}
+
+/** A sink for scans; `payloads` bounds the gate flags. */
+export function hitSink(payloads: number): HitSink {
+  return { hits: new Int32Array(3 * 64), count: 0, flags: new Uint8Array(Math.max(1, payloads)) };
 }
 
 /** Builds the automaton for `literals` (empty texts are ignored). */
 export function buildAutomaton(literals: Literal[]): Automaton {
   const classOf = new Uint16Array(0x10000);
   let classes = 1;
+  let minFirst = 0x10000;
   for (const l of literals) {
+    if (l.text) minFirst = Math.min(minFirst, l.text.charCodeAt(0));
     for (let i = 0; i < l.text.length; i++) {
       const c = l.text.charCodeAt(i);
       if (classOf[c] === 0) classOf[c] = classes++;
@@ -96,10 +118,39 @@ export function buildAutomaton(literals: Literal[]): Automaton {
     }
   }
   const { dense, rowOf } = denseRows(queue, children, fail, classes, states);
-  const hasOut = new Uint8Array(states);
-  for (let s = 0; s < states; s++) if (out[s]) hasOut[s] = 1;
+  const outStart = new Int32Array(states + 1);
+  const flat: number[] = [];
+  for (let s = 0; s < states; s++) {
+    outStart[s] = flat.length;
+    for (const l of out[s] ?? []) flat.push(l);
+  }
+  outStart[states] = flat.length;
   const full = dense.length === states * classes;
-  return { classOf, classes, dense, rowOf, next, fail, out, hasOut, full, literals };
+  const litLen = new Int32Array(literals.length);
+  const litFlags = new Uint8Array(literals.length);
+  const litPayload = new Int32Array(literals.length);
+  literals.forEach((l, i) => {
+    litLen[i] = l.text.length;
+    litFlags[i] =
+      (l.wordStart ? WORD_START : 0) | (l.wordEnd ? WORD_END : 0) | (l.stem ? STEM : 0) | (l.gate ? GATE : 0);
+    litPayload[i] = l.payload;
+  });
+  return {
+    classOf,
+    classes,
+    dense,
+    rowOf,
+    next,
+    fail,
+    outStart,
+    outList: Int32Array.from(flat),
+    full,
+    literals,
+    litLen,
+    litFlags,
+    litPayload,
+    minFirst,
+  };
 }
 
 /** Dense rows cover at most this many entries (4 bytes each). */
@@ -134,48 +185,107 @@ function denseRows(
 const step = (next: Map<number, number>, classes: number, s: number, cls: number) =>
   next.get(s * classes + cls);
 
-/** Every hit of the automaton's literals in `text` that respects their word boundaries. */
-export function scan(a: Automaton, text: string): Hit[] {
-  const hits: Hit[] = [];
-  const { classOf, classes, dense, rowOf, next, fail, out, hasOut, full, literals } = a;
-  const word = wordUnits();
-  // letters, digits and `_` (so a term never matches inside a handle such as @best_klad_bot)
-  const inWord = (c: number) => c === 95 || word[c] === 1;
+/**
+ * Scans `codes[0..len)` and appends every hit that respects its literal's word boundaries to
+ * `sink` (gate literals only set their flag). Letters, digits and `_` count as word units, so a
+ * term never matches inside a handle such as @best_klad_bot.
+ */
+export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: HitSink): void {
+  const { classOf, classes, dense, outStart, outList, full } = a;
   let s = 0;
-  for (let i = 0; i < text.length; i++) {
-    const cls = classOf[text.charCodeAt(i)]!;
+  if (full) {
+    for (let i = 0; i < len; i++) {
+      const cls = classOf[codes[i]!]!;
+      if (cls === 0) {
+        s = 0;
+        continue;
+      }
+      s = dense[s * classes + cls]!;
+      if (outStart[s] !== outStart[s + 1]) report(a, s, i, codes, len, sink);
+    }
+    return;
+  }
+  const { rowOf, next, fail } = a;
+  for (let i = 0; i < len; i++) {
+    const cls = classOf[codes[i]!]!;
     if (cls === 0) {
       s = 0;
       continue;
     }
-    if (full) s = dense[s * classes + cls]!;
-    else
-      for (;;) {
-        const row = rowOf[s]!;
-        if (row >= 0) {
-          s = dense[row * classes + cls]!;
-          break;
-        }
-        const t = next.get(s * classes + cls);
-        if (t !== undefined) {
-          s = t;
-          break;
-        }
-        s = fail[s]!;
+    for (;;) {
+      const row = rowOf[s]!;
+      if (row >= 0) {
+        s = dense[row * classes + cls]!;
+        break;
       }
-    if (hasOut[s] === 0) continue;
-    for (const index of out[s]!) {
-      const l = literals[index]!;
-      const start = i + 1 - l.text.length;
-      if (l.wordStart && start > 0 && inWord(text.charCodeAt(start - 1))) continue;
-      let end = i + 1;
-      if (l.wordEnd) {
-        if (end < text.length && inWord(text.charCodeAt(end))) continue;
-      } else if (l.stem) {
-        while (end < text.length && word[text.charCodeAt(end)] === 1) end++;
+      const t = next.get(s * classes + cls);
+      if (t !== undefined) {
+        s = t;
+        break;
       }
-      hits.push({ literal: index, start, end });
+      s = fail[s]!;
     }
+    if (outStart[s] !== outStart[s + 1]) report(a, s, i, codes, len, sink);
   }
-  return hits;
+  void outList;
+}
+
+/** Records the literals ending at unit `i` in state `s`. */
+function report(a: Automaton, s: number, i: number, codes: Uint16Array, len: number, sink: HitSink): void {
+  const word = wordUnits();
+  const { outStart, outList, litLen, litFlags, litPayload } = a;
+  for (let o = outStart[s]!, e = outStart[s + 1]!; o < e; o++) {
+    const index = outList[o]!;
+    const flags = litFlags[index]!;
+    if (flags & GATE) {
+      sink.flags[litPayload[index]!] = 1;
+      continue;
+    }
+    const start = i + 1 - litLen[index]!;
+    if (flags & WORD_START && start > 0) {
+      const b = codes[start - 1]!;
+      if (b === 95 || word[b] === 1) continue;
+    }
+    let end = i + 1;
+    if (flags & WORD_END) {
+      if (end < len) {
+        const b = codes[end]!;
+        if (b === 95 || word[b] === 1) continue;
+      }
+    } else if (flags & STEM) {
+      while (end < len && word[codes[end]!] === 1) end++;
+    }
+    let hits = sink.hits;
+    const at = sink.count * 3;
+    if (at + 3 > hits.length) {
+      const grown = new Int32Array(hits.length * 2);
+      grown.set(hits);
+      sink.hits = hits = grown;
+    }
+    hits[at] = index;
+    hits[at + 1] = start;
+    hits[at + 2] = end;
+    sink.count++;
+  }
+}
+
+/** A hit: literal index and its span in the scanned text (stems extended to the word's end). */
+export interface Hit {
+  literal: number;
+  start: number;
+  end: number;
+}
+
+/** Every hit of the automaton's literals in `text` (gate literals included, as plain hits). */
+export function scan(a: Automaton, text: string): Hit[] {
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  const plain = { ...a, litFlags: a.litFlags.map((f) => f & ~GATE) };
+  const sink = hitSink(0);
+  scanUnits(plain, codes, codes.length, sink);
+  return Array.from({ length: sink.count }, (_, k) => ({
+    literal: sink.hits[3 * k]!,
+    start: sink.hits[3 * k + 1]!,
+    end: sink.hits[3 * k + 2]!,
+  }));
 }

@@ -1,11 +1,12 @@
 /**
  * Normalization for matching, with a map back to original offsets. Three passes over UTF-16 units
- * held in typed arrays:
+ * held in typed arrays that are reused from call to call (nothing is allocated per character):
  * 1. per character (fold-char.ts): NFKC, lower case, diacritics and Kazakh/Uzbek letters folded,
  *    invisible characters dropped, whitespace and control characters collapsed to one space;
  * 2. letters spelled apart (м.е.ф, с о л ь, m-e-f) joined;
  * 3. per word (fold-word.ts): look-alikes, digits as letters, stretched letters, apostrophes.
  */
+import { Buffer } from 'node:buffer';
 import { foldChar, foldTable, wordUnits } from './fold-char.ts';
 import { foldWords, UNAMBIGUOUS } from './fold-word.ts';
 
@@ -24,124 +25,252 @@ export interface Buffer16 {
   /** Letters of one script that have no look-alike in the other (Cyrillic, Latin), counted in pass 1. */
   cyrOnly: number;
   latOnly: number;
+  /** The highest UTF-16 unit of the original text (a cheap gate for the emoji automaton). */
+  high: number;
+  /** The original text's units: `source[0..map[len])`. */
+  source: Uint16Array;
 }
 
 const SPACE = 32;
-const decoder = new TextDecoder('utf-16le');
+/** Typed arrays use the host's byte order; UTF-16LE bytes can be read as units only on a little-endian host. */
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The scratch buffer every normalization writes into (the engine is synchronous: one at a time). */
+const scratch: Buffer16 = {
+  codes: new Uint16Array(1024),
+  map: new Int32Array(1025),
+  len: 0,
+  cyrOnly: 0,
+  latOnly: 0,
+  high: 0,
+  source: new Uint16Array(1024),
+};
+let sourceBytes = Buffer.from(scratch.source.buffer);
+
+/** Copies the units of `input` into the scratch buffer's `source`, natively where the host allows. */
+function readSource(input: string, b: Buffer16): Uint16Array {
+  if (b.source.length < input.length) {
+    b.source = new Uint16Array(Math.max(input.length, b.source.length * 2));
+    sourceBytes = Buffer.from(b.source.buffer);
+  }
+  const units = b.source;
+  // a typed array read is the same whatever the string's representation (a string's charCodeAt is not)
+  if (littleEndian) sourceBytes.write(input, 0, 'utf16le');
+  else for (let i = 0; i < input.length; i++) units[i] = input.charCodeAt(i);
+  return units;
+}
 
 /** Normalizes `input` for matching and keeps the offset map. */
 export function normalize(input: string): Normalized {
-  const b = foldChars(input);
+  const b = normalizeScratch(input);
+  return { text: unitsToString(b.codes, b.len), map: b.map.slice(0, b.len + 1) };
+}
+
+/**
+ * Normalizes `input` into the shared scratch buffer and returns it: `codes[0..len)`, `map[0..len]`.
+ * The result is overwritten by the next call, so use it before normalizing anything else.
+ */
+export function normalizeScratch(input: string): Buffer16 {
+  const b = scratch;
+  foldChars(input, b);
   joinSpelledOut(b);
   foldWords(b);
   b.map[b.len] = input.length;
-  return { text: decoder.decode(b.codes.subarray(0, b.len)), map: b.map.subarray(0, b.len + 1) };
+  return b;
 }
 
-function foldChars(input: string): Buffer16 {
-  const n = input.length;
-  let codes = new Uint16Array(n + 16);
-  let map = new Int32Array(n + 17);
-  let len = 0;
-  const grow = () => {
-    const c2 = new Uint16Array(codes.length * 2);
-    c2.set(codes);
-    const m2 = new Int32Array(map.length * 2);
-    m2.set(map);
-    codes = c2;
-    map = m2;
-  };
+/** The string of `codes[0..len)`. */
+export function unitsToString(codes: Uint16Array, len: number): string {
+  // the units' bytes read as UTF-16LE: one copy, no per-unit work (typed arrays use the host's order)
+  if (littleEndian) return Buffer.from(codes.buffer, codes.byteOffset, len * 2).toString('utf16le');
+  let s = '';
+  for (let i = 0; i < len; i += 4096)
+    s += String.fromCharCode.apply(null, codes.subarray(i, Math.min(len, i + 4096)) as unknown as number[]);
+  return s;
+}
+
+/** Makes room for at least `need` units (and the map's closing entry), keeping what is there. */
+function ensure(b: Buffer16, need: number): void {
+  if (b.codes.length >= need + 1) return;
+  const size = Math.max(need + 1, b.codes.length * 2);
+  const codes = new Uint16Array(size);
+  codes.set(b.codes.subarray(0, b.len));
+  const map = new Int32Array(size + 1);
+  map.set(b.map.subarray(0, b.len));
+  b.codes = codes;
+  b.map = map;
+}
+
+/**
+ * The fold table with each entry's script mark folded in: `unit | mark << 16` for a character that
+ * folds to one unit (mark 1: a Cyrillic letter with no Latin look-alike, 2: the reverse), RARE for
+ * one that needs foldChar (expansions, surrogates), SPACE_LIKE or DROPPED.
+ */
+let marked: Int32Array | undefined;
+const RARE = -2;
+const DROPPED = -1;
+const SPACE_LIKE = -3;
+
+function markedTable(): Int32Array {
+  if (marked) return marked;
   const table = foldTable();
-  const unambiguous = UNAMBIGUOUS; // a local: imported bindings can be getters under a loader
+  const t = new Int32Array(table.length);
+  for (let c = 0; c < table.length; c++) {
+    const v = table[c]!;
+    if (v === SPACE) t[c] = SPACE_LIKE;
+    else if (v < 0) t[c] = v === -1 ? DROPPED : RARE;
+    else t[c] = v | ((v < 0x530 ? UNAMBIGUOUS[v]! : 0) << 16);
+  }
+  marked = t;
+  return t;
+}
+
+function foldChars(input: string, b: Buffer16): void {
+  const n = input.length;
+  b.len = 0;
+  // room for one unit per character; the rare path makes more room when a character expands
+  ensure(b, n + 16);
+  let codes = b.codes;
+  let map = b.map;
+  const units = readSource(input, b);
+  const table = markedTable();
+  const size = table.length;
   let cyrOnly = 0;
   let latOnly = 0;
+  let len = 0;
+  let high = 0;
   for (let i = 0; i < n; i++) {
-    const c = input.charCodeAt(i);
-    // fast path: a character that folds to one unit (or none) by the table
-    const v = c < table.length ? table[c]! : -2;
-    if (v >= 0 && v !== SPACE) {
-      if (v < 0x530) {
-        const u = unambiguous[v];
-        if (u === 1) cyrOnly++;
-        else if (u === 2) latOnly++;
+    const c = units[i]!;
+    if (c > high) high = c;
+    const e = c < size ? table[c]! : RARE;
+    if (e >= 0) {
+      codes[len] = e & 0xffff;
+      map[len++] = i;
+      if (e > 0xffff) {
+        if (e >>> 16 === 1) cyrOnly++;
+        else latOnly++;
       }
-      if (len + 1 >= codes.length) grow();
-      codes[len] = v;
+      continue;
+    }
+    if (e === SPACE_LIKE) {
+      if (len === 0 || codes[len - 1] === SPACE) continue;
+      codes[len] = SPACE;
       map[len++] = i;
       continue;
     }
-    if (v === -1) continue;
-    let cp = c;
-    const start = i;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = input.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    const folded = foldChar(cp);
-    if (typeof folded === 'number') {
-      if (folded < 0) continue;
-      if (folded === SPACE && (len === 0 || codes[len - 1] === SPACE)) continue;
-      if (len + 1 >= codes.length) grow();
-      codes[len] = folded;
-      map[len++] = start;
-    } else {
-      for (let k = 0; k < folded.length; k++) {
-        if (len + 1 >= codes.length) grow();
-        codes[len] = folded.charCodeAt(k);
-        map[len++] = start;
-      }
-    }
+    if (e === DROPPED) continue;
+    b.len = len;
+    const next = foldRare(units, n, i, b);
+    if (next > i) high = Math.max(high, units[next]!);
+    i = next;
+    len = b.len;
+    codes = b.codes;
+    map = b.map;
   }
-  return { codes, map, len, cyrOnly, latOnly };
+  b.len = len;
+  b.cyrOnly = cyrOnly;
+  b.latOnly = latOnly;
+  b.high = high;
 }
 
-const SEPARATORS = new Set([32, 46, 45, 95, 42, 183, 8226, 47, 124, 44, 43, 126]);
+/**
+ * Folds the character at `i` that the table does not settle (a surrogate pair, an expansion, a
+ * character past the table) into `b`; returns the index of its last unit.
+ */
+function foldRare(units: Uint16Array, n: number, i: number, b: Buffer16): number {
+  const c = units[i]!;
+  let cp = c;
+  const start = i;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+    const d = units[i + 1]!;
+    if (d >= 0xdc00 && d <= 0xdfff) {
+      cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+      i++;
+    }
+  }
+  const folded = foldChar(cp);
+  let len = b.len;
+  if (typeof folded === 'number') {
+    if (folded < 0) return i;
+    if (folded === SPACE && (len === 0 || b.codes[len - 1] === SPACE)) return i;
+    b.codes[len] = folded;
+    b.map[len++] = start;
+  } else {
+    // keep room for one unit per remaining character
+    ensure(b, len + folded.length + (n - i) + 16);
+    for (let k = 0; k < folded.length; k++) {
+      b.codes[len] = folded.charCodeAt(k);
+      b.map[len++] = start;
+    }
+  }
+  b.len = len;
+  return i;
+}
+
+/** Units that may separate letters spelled apart: space . - _ * · • / | , + ~ */
+const SEPARATOR = (() => {
+  const t = new Uint8Array(0x10000);
+  for (const c of [32, 46, 45, 95, 42, 183, 8226, 47, 124, 44, 43, 126]) t[c] = 1;
+  return t;
+})();
+const AT = 64;
 
 /** Joins runs of ≥ 3 single letters split by the same separator ("м.е.ф", "с о л ь") into one word. */
 function joinSpelledOut(b: Buffer16): void {
-  const { codes, map } = b;
+  const codes = b.codes;
+  const map = b.map;
+  const len = b.len;
   const word = wordUnits();
+  const sepTable = SEPARATOR;
   let drop: Uint8Array | undefined;
   let i = 0;
-  while (i < b.len) {
+  while (i < len) {
     // fast path: a unit inside a word, or not a word unit at all, cannot start a spelled-out run
     const c = codes[i]!;
-    if ((word[c] !== 1 && c !== 64) || (i + 1 < b.len && word[codes[i + 1]!] === 1)) {
+    if (word[c] !== 1 && c !== AT) {
       i++;
       continue;
     }
-    if (!isSingle(b, i, word)) {
+    if (i + 1 < len && word[codes[i + 1]!] === 1) {
+      // `@` before a word: the word's first unit may still stand alone ("@a.b.c")
+      if (c === AT) {
+        i++;
+        continue;
+      }
+      // a word of two units or more: none of its units stands alone
+      i += 2;
+      while (i < len && word[codes[i]!] === 1) i++;
+      continue;
+    }
+    if (!isSingle(codes, len, i, word)) {
       i++;
       continue;
     }
-    let sep = '';
+    let sepKey = -1;
     let units = 1;
     let j = i;
-    const seps: number[] = [];
     for (;;) {
       let k = j + 1;
       const from = k;
-      while (k < b.len && k - from < 3 && SEPARATORS.has(codes[k]!)) k++;
-      if (k === from || k >= b.len || !isSingle(b, k, word)) break;
-      const s = String.fromCharCode(...codes.subarray(from, k));
-      if (sep && s !== sep) break;
-      sep = s;
-      for (let x = from; x < k; x++) seps.push(x);
+      let key = 0;
+      while (k < len && k - from < 3 && sepTable[codes[k]!] === 1) key = key * 0x10000 + codes[k++]!;
+      if (k === from || k >= len || !isSingle(codes, len, k, word)) break;
+      key = key * 4 + (k - from); // the length too: "." and ".." differ
+      if (sepKey !== -1 && key !== sepKey) break;
+      sepKey = key;
       units++;
       j = k;
     }
     if (units >= 3) {
-      drop ??= new Uint8Array(b.len);
-      for (const s of seps) drop[s] = 1;
+      // between the letters of the run there are only separators
+      drop ??= new Uint8Array(len);
+      for (let x = i + 1; x < j; x++) if (sepTable[codes[x]!] === 1) drop[x] = 1;
     }
     i = units > 1 && units < 3 ? j : j + 1;
   }
   if (!drop) return;
   let w = 0;
-  for (let r = 0; r < b.len; r++) {
+  for (let r = 0; r < len; r++) {
     if (drop[r]) continue;
     codes[w] = codes[r]!;
     map[w++] = map[r]!;
@@ -150,10 +279,10 @@ function joinSpelledOut(b: Buffer16): void {
 }
 
 /** A letter (or 0, 3, @) standing alone, with no word unit on either side. */
-function isSingle(b: Buffer16, i: number, word: Uint8Array): boolean {
-  const c = b.codes[i]!;
-  if (c >= 48 && c <= 57 ? c !== 48 && c !== 51 : word[c] !== 1 && c !== 64) return false;
-  return !(i > 0 && word[b.codes[i - 1]!] === 1) && !(i + 1 < b.len && word[b.codes[i + 1]!] === 1);
+function isSingle(codes: Uint16Array, len: number, i: number, word: Uint8Array): boolean {
+  const c = codes[i]!;
+  if (c >= 48 && c <= 57 ? c !== 48 && c !== 51 : word[c] !== 1 && c !== AT) return false;
+  return !(i > 0 && word[codes[i - 1]!] === 1) && !(i + 1 < len && word[codes[i + 1]!] === 1);
 }
 
 /** Normalizes a rule term or atom the way texts are normalized (offsets dropped). */

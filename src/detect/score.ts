@@ -3,9 +3,8 @@
  * once, and decides a verdict by the pack's counting conditions, with negative context subtracted
  * from the score. A post in a known shop channel is held to the pack's lower channel bar.
  */
-import { holds } from './conditions.ts';
 import { dress, findRaw, type Match, type RawMatch } from './find.ts';
-import { NEGATIVE_CATEGORIES, type RulePack, type VerdictConditions } from './rule-types.ts';
+import { type Condition, NEGATIVE_CATEGORIES, type RulePack, type VerdictConditions } from './rule-types.ts';
 
 export { findMatches, type Match } from './find.ts';
 
@@ -33,61 +32,151 @@ const NEGATIVE = new Set<string>(NEGATIVE_CATEGORIES);
 export function scoreText(pack: RulePack, text: string, channel?: ChannelHistory): ScoreResult {
   const original = text.length > MAX_SCORED_CHARS ? text.slice(0, MAX_SCORED_CHARS) : text;
   const raw = findRaw(pack, original);
-  const rulesHit = new Map<string, number>();
-  const weightOf = new Map<string, number>();
+  const c = compiledFor(pack);
+  const { rulesHit, weightOf, catOf } = c;
+  rulesHit.fill(0);
+  weightOf.fill(0);
   let positive = 0;
   let negative = 0;
-  for (const index of countedRules(pack, raw, original.length)) {
-    const { weight, category } = pack.rules[index]!;
-    rulesHit.set(category, (rulesHit.get(category) ?? 0) + 1);
-    weightOf.set(category, (weightOf.get(category) ?? 0) + weight);
-    if (NEGATIVE.has(category)) negative += Math.abs(weight);
+  for (const index of countedRules(c, raw)) {
+    const { weight } = pack.rules[index]!;
+    const cat = catOf[index]!;
+    rulesHit[cat]!++;
+    weightOf[cat] = weightOf[cat]! + weight;
+    if (c.negative[cat]) negative += Math.abs(weight);
     else positive += weight;
   }
   const score = Math.round((positive - negative) * 100) / 100;
-  const decide = (verdicts: VerdictConditions): ScoreResult['verdict'] => {
-    const shop = verdicts.shop.some((c) => holds(c, rulesHit));
-    const recruit = verdicts.recruit.some((c) => holds(c, rulesHit));
-    if (recruit && (!shop || (weightOf.get('recruitment') ?? 0) >= (weightOf.get('substance') ?? 0)))
-      return 'recruit';
+  const recruitment = c.index.get('recruitment');
+  const substance = c.index.get('substance');
+  const weightIn = (cat: number | undefined) => (cat === undefined ? 0 : weightOf[cat]!);
+  const decide = (verdicts: IndexedVerdicts): ScoreResult['verdict'] => {
+    const shop = verdicts.shop.some((cond) => holdsIndexed(cond, rulesHit));
+    const recruit = verdicts.recruit.some((cond) => holdsIndexed(cond, rulesHit));
+    if (recruit && (!shop || weightIn(recruitment) >= weightIn(substance))) return 'recruit';
     return shop ? 'shop' : 'none';
   };
   const matches = dress(pack, original, raw);
-  const verdict = decide(pack.verdicts);
+  const verdict = decide(c.verdicts);
   if (verdict !== 'none' && score >= pack.threshold) return { flagged: true, verdict, score, matches };
   if (channel && isShopChannel(pack, channel)) {
-    const v = decide(pack.channel.verdicts);
+    const v = decide(c.channelVerdicts);
     if (v !== 'none' && score >= pack.channel.threshold)
       return { flagged: true, verdict: v, score, matches, byChannel: true };
   }
   return { flagged: false, verdict: 'none', score, matches };
 }
 
-/**
- * The rules whose evidence counts: where rules of one category match the very same span (usdt in
- * the ru, en and vi payment rules), only the heaviest counts, so one word is one piece of evidence.
- */
-function countedRules(pack: RulePack, raw: RawMatch[], length: number): Set<number> {
-  const width = length + 1;
-  const best = new Map<number, number>();
-  for (const m of raw) {
-    const rule = pack.rules[m.rule]!;
-    const key = (categoryIndex(rule.category) * width + m.start) * width + m.end;
-    const other = best.get(key);
-    if (other === undefined || rule.weight > pack.rules[other]!.weight) best.set(key, m.rule);
-  }
-  return new Set(best.values());
+/** A condition with its categories as indices (-1: a category no rule has, never hit). */
+type IndexedCondition = { kind: 'count' | 'of'; min: number; categories: number[] }[];
+interface IndexedVerdicts {
+  shop: IndexedCondition[];
+  recruit: IndexedCondition[];
 }
 
-const CATEGORY_INDEX = new Map<string, number>();
-const categoryIndex = (c: string) => {
-  let i = CATEGORY_INDEX.get(c);
-  if (i === undefined) {
-    i = CATEGORY_INDEX.size;
-    CATEGORY_INDEX.set(c, i);
+/** What scoring needs of a pack, by category index, computed once per pack. */
+interface Compiled {
+  index: Map<string, number>;
+  /** Category index and weight of each rule. */
+  catOf: Int32Array;
+  weight: Float64Array;
+  negative: Uint8Array;
+  verdicts: IndexedVerdicts;
+  channelVerdicts: IndexedVerdicts;
+  /** Per category: rules counted, their summed weight (scratch, reset per text). */
+  rulesHit: Int32Array;
+  weightOf: Float64Array;
+  /** Per rule: already counted in this text (scratch). */
+  counted: Uint8Array;
+}
+
+const compiledOf = new WeakMap<RulePack, Compiled>();
+
+function compiledFor(pack: RulePack): Compiled {
+  let c = compiledOf.get(pack);
+  if (c) return c;
+  const index = new Map<string, number>();
+  const catOf = Int32Array.from(pack.rules, (r) => {
+    let i = index.get(r.category);
+    if (i === undefined) {
+      i = index.size;
+      index.set(r.category, i);
+    }
+    return i;
+  });
+  const negative = new Uint8Array(index.size);
+  for (const [cat, i] of index) if (NEGATIVE.has(cat)) negative[i] = 1;
+  const indexed = (v: VerdictConditions): IndexedVerdicts => {
+    const one = (cond: Condition): IndexedCondition =>
+      cond.clauses.map((cl) => ({
+        kind: cl.kind,
+        min: cl.min,
+        categories: cl.categories.map((cat) => index.get(cat) ?? -1),
+      }));
+    return { shop: v.shop.map(one), recruit: v.recruit.map(one) };
+  };
+  c = {
+    index,
+    catOf,
+    weight: Float64Array.from(pack.rules, (r) => r.weight),
+    negative,
+    verdicts: indexed(pack.verdicts),
+    channelVerdicts: indexed(pack.channel.verdicts),
+    rulesHit: new Int32Array(index.size),
+    weightOf: new Float64Array(index.size),
+    counted: new Uint8Array(pack.rules.length),
+  };
+  compiledOf.set(pack, c);
+  return c;
+}
+
+/** `holds` (conditions.ts) over per-category counts by index. */
+function holdsIndexed(condition: IndexedCondition, rulesHit: Int32Array): boolean {
+  for (const clause of condition) {
+    let n = 0;
+    for (const cat of clause.categories) {
+      const hit = cat < 0 ? 0 : rulesHit[cat]!;
+      n += clause.kind === 'count' ? hit : hit > 0 ? 1 : 0;
+    }
+    if (n < clause.min) return false;
   }
-  return i;
-};
+  return true;
+}
+
+/**
+ * The rules whose evidence counts, in order of their first span: where rules of one category match
+ * the very same span (usdt in the ru, en and vi payment rules), only the heaviest counts, so one
+ * word is one piece of evidence. `raw` is sorted by span, so equal spans sit together.
+ */
+function countedRules(c: Compiled, raw: RawMatch[]): number[] {
+  const { catOf, counted } = c;
+  const rules: number[] = [];
+  const { weight } = c;
+  for (let g = 0; g < raw.length; ) {
+    const { start, end } = raw[g]!;
+    let e = g + 1;
+    while (e < raw.length && raw[e]!.start === start && raw[e]!.end === end) e++;
+    // per category, in order of first appearance in the group: its heaviest rule (the first on ties)
+    for (let k = g; k < e; k++) {
+      const cat = catOf[raw[k]!.rule]!;
+      let first = true;
+      for (let x = g; x < k; x++) if (catOf[raw[x]!.rule] === cat) first = false;
+      if (!first) continue;
+      let best = raw[k]!.rule;
+      for (let x = k + 1; x < e; x++) {
+        const r = raw[x]!.rule;
+        if (catOf[r] === cat && weight[r]! > weight[best]!) best = r;
+      }
+      if (!counted[best]) {
+        counted[best] = 1;
+        rules.push(best);
+      }
+    }
+    g = e;
+  }
+  for (const r of rules) counted[r] = 0;
+  return rules;
+}
 
 /** True when a source's recent posts keep hitting: a known shop channel under the pack's policy. */
 export function isShopChannel(pack: RulePack, channel: ChannelHistory): boolean {
