@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { startFixtureServer } from '../fixtures/server.ts';
 import { fileBlobStore } from '../src/capture/blobs.ts';
+import { launchBrowser } from '../src/capture/browser.ts';
 import type { Config } from '../src/config/config.ts';
+import { loadOrCreateSigningKey, type SigningKey } from '../src/export/signing.ts';
 import { openDbFor } from '../src/pipeline/runtime.ts';
 import { addUser } from '../src/review/users.ts';
 import { serveConsole } from '../src/web/serve-console.ts';
@@ -70,10 +72,14 @@ export function registerDemo(program: Command): void {
         const handle = await openDbFor(demo);
         try {
           const password = await addUser(handle.db, 'demo', 'volunteer');
+          let key: SigningKey | undefined;
           await serveConsole({
             handle,
             blobs: fileBlobStore(join(home, 'blobs')),
             confirmations: demo.confirmations,
+            signingKey: () => (key ??= loadOrCreateSigningKey(demo.signingKey)),
+            openBrowser: () => launchBrowser({ executablePath: demo.chromium, allowPrivate: false }),
+            rulesDir: demo.rulesDir,
             host: '127.0.0.1',
             port: flags.port,
             onListening: (url) =>

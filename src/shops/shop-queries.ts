@@ -33,8 +33,17 @@ export async function listShops(db: Db): Promise<Shop[]> {
     .innerJoin(detections, eq(detections.listingId, listings.id))
     .leftJoin(bundles, eq(bundles.listingId, listings.id))
     .where(eq(detections.flagged, true));
-  const shopSources = [...new Set(flagged.map((r) => r.sourceId).filter((s): s is number => s !== null))];
-  if (shopSources.length === 0) return [];
+  if (!flagged.some((r) => r.sourceId !== null)) return [];
+  // Subqueries, not id lists: 100 000 flagged listings would exceed Postgres's 65 535 parameters.
+  const flaggedListings = db
+    .selectDistinct({ id: detections.listingId })
+    .from(detections)
+    .where(eq(detections.flagged, true));
+  const shopSources = db
+    .selectDistinct({ id: listings.sourceId })
+    .from(listings)
+    .innerJoin(detections, eq(detections.listingId, listings.id))
+    .where(eq(detections.flagged, true));
   const sourceUrl = new Map(
     (
       await db
@@ -55,14 +64,11 @@ export async function listShops(db: Db): Promise<Shop[]> {
     .innerJoin(images, eq(images.id, listingImages.imageId))
     .innerJoin(qrCodes, eq(qrCodes.imageId, images.id))
     .where(inArray(listings.sourceId, shopSources));
-  const flaggedIds = flagged.map((r) => r.id);
-  const pictures = flaggedIds.length
-    ? await db
-        .select({ listingId: listingImages.listingId, dhash: images.dhash })
-        .from(listingImages)
-        .innerJoin(images, eq(images.id, listingImages.imageId))
-        .where(inArray(listingImages.listingId, flaggedIds))
-    : [];
+  const pictures = await db
+    .select({ listingId: listingImages.listingId, dhash: images.dhash })
+    .from(listingImages)
+    .innerJoin(images, eq(images.id, listingImages.imageId))
+    .where(inArray(listingImages.listingId, flaggedListings));
   const byListing = new Map<
     number,
     { sourceId: number; permalink: string; text?: string; links: string[]; qr: string[] }
