@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { TlsInfo } from '../../db/schema.ts';
 import { type AddressPolicy, type ResolvedAddress, resolveAllowed } from './address-policy.ts';
@@ -109,17 +109,6 @@ function parseHttpUrl(raw: string): URL {
   return u;
 }
 
-/** A socket lookup that always answers with the address already checked. */
-function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
-  return (_hostname, opts, callback) => {
-    if (opts.all) {
-      (callback as (e: null, a: ResolvedAddress[]) => void)(null, [pinned]);
-    } else {
-      callback(null, pinned.address, pinned.family);
-    }
-  };
-}
-
 async function fetchOnce(u: URL, options: FetchOptions, deadline: number): Promise<Hop> {
   const pinned = await resolveAllowed(u.hostname, options);
   if (deadline - Date.now() <= 0) throw new FetchError('timeout', `timed out fetching ${u.href}`);
@@ -144,14 +133,22 @@ function request(u: URL, pinned: ResolvedAddress, options: FetchOptions, deadlin
       finish(() => reject(err));
       req.destroy();
     };
+    const hostname = u.hostname.replace(/^\[|\]$/g, '');
     const req = lib.request(
-      u,
       {
+        // Connect to the checked address itself (so kept-alive sockets are pooled per address, not
+        // per name); the name goes in the Host header and TLS SNI.
+        protocol: u.protocol,
+        host: pinned.address,
+        family: pinned.family,
+        port: u.port || (u.protocol === 'https:' ? 443 : 80),
+        path: `${u.pathname}${u.search}`,
         method: 'GET',
-        lookup: pinnedLookup(pinned),
+        ...(isIP(hostname) ? {} : { servername: hostname }),
         // Shops run on self-signed and expired certificates too: capture anyway, record whether it verified.
         rejectUnauthorized: false,
         headers: {
+          host: u.host,
           'user-agent': options.userAgent ?? 'Dozor/0.1',
           accept: 'text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.8',
           'accept-encoding': 'identity',

@@ -123,16 +123,24 @@ describe('fetchUrl over HTTPS', () => {
     );
     const server = https.createServer(
       { key: readFileSync(`${dir}/key.pem`), cert: readFileSync(`${dir}/cert.pem`) },
-      (_req, res) => res.end('secure'),
+      (req, res) => res.end(`secure ${(req.socket as import('node:tls').TLSSocket).servername || '-'}`),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as AddressInfo).port;
       const r = await fetchUrl(`https://127.0.0.1:${port}/`, { allowPrivate: true });
-      expect(r.body.toString()).toBe('secure');
+      expect(r.body.toString()).toBe('secure -');
       expect(r.tls).toMatchObject({ subject: expect.stringContaining('CN=shop.test'), authorized: false });
       expect(r.tls?.issuer).toContain('O=Fixture Shop');
       expect(r.tls?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      // By name: the socket goes to the checked address, the name travels in SNI and Host.
+      const byName = await fetchUrl(`https://shop.test:${port}/`, {
+        allow: ['127.0.0.1'],
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      });
+      expect(byName.body.toString()).toBe('secure shop.test');
+      expect(byName.resolvedIp).toBe('127.0.0.1');
+      expect(byName.tls?.subject).toContain('CN=shop.test');
     } finally {
       server.close();
     }
