@@ -60,10 +60,10 @@ function loopbackExempt(config: Config): HostLimiter {
   const inner = createMemoryHostLimiter({ concurrency: config.hostConcurrency, delayMs: config.hostDelayMs });
   const free = () => () => {};
   return {
-    acquire: (host) => {
+    acquire: (host, opts) => {
       const name = new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, '');
       const loopback = /^127\.|^::1$/.test(name) && isPrivateAddress(name);
-      return loopback ? Promise.resolve(free()) : inner.acquire(host);
+      return loopback ? Promise.resolve(free()) : inner.acquire(host, opts);
     },
   };
 }

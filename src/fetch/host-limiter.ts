@@ -6,8 +6,11 @@
 
 /** Grants permission to send a request to a host; call the returned function when it is done. */
 export interface HostLimiter {
-  /** Waits for a slot for `host`; resolves with a release function (safe to call twice). */
-  acquire(host: string): Promise<() => void>;
+  /**
+   * Waits for a slot for `host`; resolves with a release function (safe to call twice).
+   * `delayMs` asks for a longer gap before this request (a robots.txt Crawl-delay).
+   */
+  acquire(host: string, opts?: { delayMs?: number }): Promise<() => void>;
 }
 
 /** Options of the in-memory limiter. */
@@ -16,13 +19,15 @@ export interface MemoryHostLimiterOptions {
   concurrency?: number;
   /** Minimum time between the starts of two requests to the same host, in ms. @default 250 */
   delayMs?: number;
+  /** Longest per-request delay granted to a host's Crawl-delay, in ms. @default 10000 */
+  maxDelayMs?: number;
   now?: () => number;
 }
 
 interface HostState {
   active: number;
   nextStart: number;
-  waiting: ((release: () => void) => void)[];
+  waiting: { grant: (release: () => void) => void; delayMs: number }[];
   timer?: NodeJS.Timeout;
 }
 
@@ -31,6 +36,7 @@ export function createMemoryHostLimiter(opts: MemoryHostLimiterOptions = {}): Ho
   const concurrency = Math.max(1, opts.concurrency ?? 2);
   const delayMs = Math.max(0, opts.delayMs ?? 250);
   const now = opts.now ?? Date.now;
+  const maxGrantedDelay = opts.maxDelayMs ?? 10_000;
   const hosts = new Map<string, HostState>();
 
   const pump = (host: string, s: HostState) => {
@@ -45,9 +51,9 @@ export function createMemoryHostLimiter(opts: MemoryHostLimiterOptions = {}): Ho
         }
         return;
       }
-      const grant = s.waiting.shift()!;
+      const { grant, delayMs: gap } = s.waiting.shift()!;
       s.active++;
-      s.nextStart = now() + delayMs;
+      s.nextStart = now() + gap;
       let released = false;
       grant(() => {
         if (released) return;
@@ -67,7 +73,7 @@ export function createMemoryHostLimiter(opts: MemoryHostLimiterOptions = {}): Ho
   };
 
   return {
-    acquire(host) {
+    acquire(host, opts) {
       const key = host.toLowerCase();
       if (hosts.size > 1000) sweep();
       let s = hosts.get(key);
@@ -77,7 +83,8 @@ export function createMemoryHostLimiter(opts: MemoryHostLimiterOptions = {}): Ho
       }
       const state = s;
       return new Promise((resolve) => {
-        state.waiting.push(resolve);
+        const gap = Math.max(delayMs, Math.min(opts?.delayMs ?? 0, maxGrantedDelay));
+        state.waiting.push({ grant: resolve, delayMs: gap });
         pump(key, state);
       });
     },

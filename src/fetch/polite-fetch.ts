@@ -80,12 +80,17 @@ export async function politeFetch(
   } catch {
     throw new FetchError('bad_url', `not a URL: ${url.slice(0, 200)}`);
   }
+  let crawlDelayMs: number | undefined;
   if (respectRobots) {
     const verdict = await services.robots.check(url);
     if (!verdict.allowed) throw new FetchError('robots', verdict.reason ?? `robots.txt disallows ${url}`);
+    crawlDelayMs = verdict.crawlDelayMs;
   }
   return withRetries(async () => {
-    const release = await services.limiter.acquire(host);
+    const release = await services.limiter.acquire(
+      host,
+      crawlDelayMs ? { delayMs: crawlDelayMs } : undefined,
+    );
     try {
       const res = await fetchUrl(url, fetchOpts);
       if (isRetryableStatus(res.status)) {

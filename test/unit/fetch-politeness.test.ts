@@ -51,7 +51,8 @@ describe('politeFetch and robots.txt', () => {
   let origin = '';
   const server = createServer((req, res) => {
     seen.push(`${req.url} ${req.headers['user-agent']}`);
-    if (req.url === '/robots.txt') return res.end('User-agent: *\nDisallow: /private\n');
+    if (req.url === '/robots.txt')
+      return res.end('User-agent: *\nDisallow: /private\n\nUser-agent: slowbot\nCrawl-delay: 0.2\n');
     res.end('page');
   });
   beforeAll(async () => {
@@ -76,5 +77,19 @@ describe('politeFetch and robots.txt', () => {
     // Without respectRobots the same page is fetched.
     await politeFetch(`${origin}/private/y`, services, { ...opts, respectRobots: false });
     expect(seen).toEqual(['/robots.txt TestBot/2', '/public TestBot/2', '/private/y TestBot/2']);
+  });
+
+  it("spaces requests by the host's Crawl-delay for the agent it names", async () => {
+    const opts = { allow: ['127.0.0.1'], userAgent: 'SlowBot/1' };
+    const services = createFetchServices({ ...opts, hostDelayMs: 0, hostConcurrency: 4 });
+    const starts: number[] = [];
+    await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        await politeFetch(`${origin}/p${i}`, services, { ...opts, respectRobots: true });
+        starts.push(Date.now());
+      }),
+    );
+    starts.sort();
+    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(380);
   });
 });
