@@ -47,7 +47,7 @@ function scratchFor(pack: RulePack): Scratch {
   if (!s) {
     const n = pack.rules.length;
     s = {
-      sink: hitSink(n),
+      sink: hitSink(pack.gateCount),
       symbolSink: hitSink(0),
       perRule: new Int32Array(n),
       lastKept: new Int32Array(n),
@@ -106,9 +106,13 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
     const rule = pack.rules[index]!;
     if (!includeDisabled && !enabled[index]) continue;
     if (rule.atoms?.length && !gated[index]) continue;
-    norm ??= unitsToString(codes, len);
     const valid = rule.validate ? VALIDATORS[rule.validate] : undefined;
-    for (const re of rule.regexes) {
+    const gates = pack.patternGates[index]!;
+    for (let p = 0; p < rule.regexes.length; p++) {
+      // a pattern runs only when a literal of each of its required sets occurred
+      if (!allSet(gated, gates[p]!)) continue;
+      const re = rule.regexes[p]!;
+      norm ??= unitsToString(codes, len);
       re.lastIndex = 0;
       for (let m = re.exec(norm); m !== null; m = re.exec(norm)) {
         if (m[0].length === 0) {
@@ -122,6 +126,11 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
     }
   }
   return out.length > 1 ? out.sort((a, b) => a.start - b.start || a.end - b.end) : out;
+}
+
+function allSet(flags: Uint8Array, gates: number[]): boolean {
+  for (const g of gates) if (flags[g] === 0) return false;
+  return true;
 }
 
 /** Raw hits as Matches (rule id, category, original text). */

@@ -8,6 +8,7 @@ import { DEFAULT_VERDICTS, parseVerdicts } from './conditions.ts';
 import { buildAutomaton, type Literal } from './matcher.ts';
 import { normalizeTerm } from './normalize.ts';
 import { type LocatedRule, readPackFiles } from './pack-files.ts';
+import { requiredLiterals } from './regex-prefilter.ts';
 import { type ChannelPolicy, type CompiledRule, RuleError, type RulePack } from './rule-types.ts';
 import { transliterate } from './translit.ts';
 
@@ -84,6 +85,35 @@ export function compilePack(
     }
     for (const atom of rule.atoms ?? []) add(normalizeTerm(atom) || atom, index, true, false);
   });
+  // each pattern's required literal sets, as gates after the rules' own (payload = rules + set id)
+  const setIds = new Map<string, number>();
+  const patternGates = rules.map((rule, index) =>
+    (rule.patterns ?? []).map((pattern) =>
+      requiredLiterals(pattern)
+        .filter(selective)
+        .map((set) => {
+          const key = set.join('\u0000');
+          let id = setIds.get(key);
+          if (id === undefined) {
+            id = setIds.size;
+            setIds.set(key, id);
+            for (const text of set) {
+              literals.push({
+                text,
+                wordStart: false,
+                wordEnd: false,
+                stem: false,
+                gate: true,
+                payload: rules.length + id,
+              });
+              literalRule.push(index);
+              literalIsAtom.push(1);
+            }
+          }
+          return rules.length + id;
+        }),
+    ),
+  );
   return {
     version,
     rules,
@@ -91,12 +121,20 @@ export function compilePack(
     verdicts,
     channel,
     automaton: buildAutomaton(literals),
+    patternGates,
+    gateCount: rules.length + setIds.size,
     literalRule: Int32Array.from(literalRule),
     literalIsAtom: Uint8Array.from(literalIsAtom),
     symbols: buildAutomaton(symbols),
     symbolRule: Int32Array.from(symbolRule),
   };
 }
+
+/**
+ * A literal set worth a gate: one holding a single letter or digit passes on nearly every text and
+ * would only add automaton hits.
+ */
+const selective = (set: string[]) => !set.some((s) => s.length === 1 && /[\p{L}\p{N}]/u.test(s));
 
 /** A term made of emoji and pictographs only (no letters or digits). */
 const isSymbolTerm = (term: string) => /\p{Extended_Pictographic}/u.test(term) && !/[\p{L}\p{N}]/u.test(term);

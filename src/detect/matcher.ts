@@ -25,18 +25,18 @@ export interface Literal {
 export interface Automaton {
   classOf: Uint16Array;
   classes: number;
-  /** Complete transition rows (failures resolved) for shallow states: `dense[rowOf[s] * classes + class]`. */
+  /** Complete transition rows (failures resolved) for shallow states: `dense[rowOf[s] + class]`. */
   dense: Int32Array;
-  /** Each state's row in `dense`, or -1 for deeper states, which use `next` and `fail`. */
+  /** Where each state's row starts in `dense`, or -1 for deeper states, which use their children and `fail`. */
   rowOf: Int32Array;
-  /** Trie transitions: key `state * classes + class`. */
-  next: Map<number, number>;
+  /** Trie children of state s: classes `childClass[childStart[s] .. childStart[s + 1])`, states `childTo[…]`. */
+  childStart: Int32Array;
+  childClass: Int32Array;
+  childTo: Int32Array;
   fail: Int32Array;
   /** Literals ending in each state, suffix states' included: `outList[outStart[s] .. outStart[s + 1])`. */
   outStart: Int32Array;
   outList: Int32Array;
-  /** True when every state has a dense row (no failure walks while scanning). */
-  full: boolean;
   literals: Literal[];
   /** Per literal: its length, flags (1 word start, 2 word end, 4 stem, 8 gate) and payload. */
   litLen: Int32Array;
@@ -65,7 +65,7 @@ export function hitSink(payloads: number): HitSink {
 }
 
 /** Builds the automaton for `literals` (empty texts are ignored). */
-export function buildAutomaton(literals: Literal[]): Automaton {
+export function buildAutomaton(literals: Literal[], denseBytes = DENSE_BYTES): Automaton {
   const classOf = new Uint16Array(0x10000);
   let classes = 1;
   let minFirst = 0x10000;
@@ -117,7 +117,18 @@ export function buildAutomaton(literals: Literal[]): Automaton {
       queue.push(t);
     }
   }
-  const { dense, rowOf } = denseRows(queue, children, fail, classes, states);
+  const { dense, rowOf } = denseRows(queue, children, fail, classes, states, denseBytes);
+  const childStart = new Int32Array(states + 1);
+  const childClass: number[] = [];
+  const childTo: number[] = [];
+  for (let s = 0; s < states; s++) {
+    childStart[s] = childClass.length;
+    for (const [cls, t] of children[s]!) {
+      childClass.push(cls);
+      childTo.push(t);
+    }
+  }
+  childStart[states] = childClass.length;
   const outStart = new Int32Array(states + 1);
   const flat: number[] = [];
   for (let s = 0; s < states; s++) {
@@ -125,7 +136,6 @@ export function buildAutomaton(literals: Literal[]): Automaton {
     for (const l of out[s] ?? []) flat.push(l);
   }
   outStart[states] = flat.length;
-  const full = dense.length === states * classes;
   const litLen = new Int32Array(literals.length);
   const litFlags = new Uint8Array(literals.length);
   const litPayload = new Int32Array(literals.length);
@@ -140,11 +150,12 @@ export function buildAutomaton(literals: Literal[]): Automaton {
     classes,
     dense,
     rowOf,
-    next,
+    childStart,
+    childClass: Int32Array.from(childClass),
+    childTo: Int32Array.from(childTo),
     fail,
     outStart,
     outList: Int32Array.from(flat),
-    full,
     literals,
     litLen,
     litFlags,
@@ -153,8 +164,11 @@ export function buildAutomaton(literals: Literal[]): Automaton {
   };
 }
 
-/** Dense rows cover at most this many entries (4 bytes each). */
-const DENSE_BUDGET = 4_000_000;
+/**
+ * Dense rows cover at most this many bytes: the rows of the shallow states, where a scan spends
+ * most of its steps, stay in the core's cache; deeper states look through their few children.
+ */
+const DENSE_BYTES = 256 * 1024;
 
 /** Complete rows for the root and the shallowest states (breadth-first) within the budget. */
 function denseRows(
@@ -163,20 +177,19 @@ function denseRows(
   fail: Int32Array,
   classes: number,
   states: number,
+  denseBytes: number,
 ) {
-  const rows = Math.max(1, Math.min(states, Math.floor(DENSE_BUDGET / classes)));
+  const rows = Math.max(1, Math.min(states, Math.floor(denseBytes / 4 / classes)));
   const rowOf = new Int32Array(states).fill(-1);
   const dense = new Int32Array(rows * classes);
   const order = [0, ...bfs].slice(0, rows);
-  // a complete table is indexed by state itself; a partial one by breadth-first rank
-  const complete = rows === states;
   order.forEach((s, row) => {
-    rowOf[s] = complete ? s : row;
+    rowOf[s] = row * classes;
   });
   for (const s of order) {
-    const base = rowOf[s]! * classes;
-    if (s !== 0)
-      dense.set(dense.subarray(rowOf[fail[s]!]! * classes, rowOf[fail[s]!]! * classes + classes), base);
+    const base = rowOf[s]!;
+    // a state's failure is shallower, so (breadth-first) its row is already complete
+    if (s !== 0) dense.set(dense.subarray(rowOf[fail[s]!]!, rowOf[fail[s]!]! + classes), base);
     for (const [cls, t] of children[s]!) dense[base + cls] = t;
   }
   return { dense, rowOf };
@@ -191,21 +204,8 @@ const step = (next: Map<number, number>, classes: number, s: number, cls: number
  * term never matches inside a handle such as @best_klad_bot.
  */
 export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: HitSink): void {
-  const { classOf, classes, dense, outStart, outList, full } = a;
+  const { classOf, dense, rowOf, childStart, childClass, childTo, fail, outStart } = a;
   let s = 0;
-  if (full) {
-    for (let i = 0; i < len; i++) {
-      const cls = classOf[codes[i]!]!;
-      if (cls === 0) {
-        s = 0;
-        continue;
-      }
-      s = dense[s * classes + cls]!;
-      if (outStart[s] !== outStart[s + 1]) report(a, s, i, codes, len, sink);
-    }
-    return;
-  }
-  const { rowOf, next, fail } = a;
   for (let i = 0; i < len; i++) {
     const cls = classOf[codes[i]!]!;
     if (cls === 0) {
@@ -215,11 +215,17 @@ export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: H
     for (;;) {
       const row = rowOf[s]!;
       if (row >= 0) {
-        s = dense[row * classes + cls]!;
+        s = dense[row + cls]!;
         break;
       }
-      const t = next.get(s * classes + cls);
-      if (t !== undefined) {
+      let t = -1;
+      for (let k = childStart[s]!, e = childStart[s + 1]!; k < e; k++) {
+        if (childClass[k] === cls) {
+          t = childTo[k]!;
+          break;
+        }
+      }
+      if (t >= 0) {
         s = t;
         break;
       }
@@ -227,7 +233,6 @@ export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: H
     }
     if (outStart[s] !== outStart[s + 1]) report(a, s, i, codes, len, sink);
   }
-  void outList;
 }
 
 /** Records the literals ending at unit `i` in state `s`. */

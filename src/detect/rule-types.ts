@@ -85,6 +85,12 @@ export interface RulePack {
   /** For each automaton literal: the rule index and whether it is an atom (gate for patterns). */
   literalRule: Int32Array;
   literalIsAtom: Uint8Array;
+  /**
+   * Per rule and pattern: gate flags (automaton payloads) that must all be set for the pattern to
+   * run, one per set of its required literals (regex-prefilter.ts); `gateCount` payloads in all.
+   */
+  patternGates: number[][][];
+  gateCount: number;
   /** Emoji terms, matched on the original text (normalization turns emoji into spaces). */
   symbols: Automaton;
   symbolRule: Int32Array;

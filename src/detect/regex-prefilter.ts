@@ -1,0 +1,289 @@
+/**
+ * Required literals of a regex, so the scorer runs a pattern only when the text could match it:
+ * from the pattern's syntax, lists of literal sets such that every match contains a literal of
+ * each set (an AND of ORs, in the manner of RE2's prefilters). The sets are found by the same
+ * automaton pass as the terms, so a pattern whose literals are absent costs nothing. Conservative:
+ * syntax it does not model (backreferences, unknown escapes) yields no sets, and the pattern runs.
+ */
+
+/** Strings a node can match, when few and known; null otherwise. */
+type Exact = Set<string> | null;
+
+interface Info {
+  exact: Exact;
+  /** Sets of non-empty strings: every match contains one string of each set. */
+  all: string[][];
+}
+
+const MAX_SET = 64;
+const MAX_CLASS = 24;
+const DIGITS = '0123456789';
+
+class Unsupported extends Error {}
+
+/** For the pattern `source` (flags `u`): literal sets every match contains one of each; [] when unknown. */
+export function requiredLiterals(source: string): string[][] {
+  try {
+    const p = new Parser(source);
+    const info = p.alternation();
+    if (p.i < p.chars.length) return [];
+    const sets = [...info.all, ...(info.exact && !info.exact.has('') ? [[...info.exact]] : [])];
+    const seen = new Set<string>();
+    return sets
+      .map((s) => minimal([...new Set(s)]).sort())
+      .filter((s) => {
+        const key = s.join('\u0000');
+        if (s.length === 0 || s.includes('') || seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+  } catch (err) {
+    if (err instanceof Unsupported || err instanceof SyntaxError) return [];
+    throw err;
+  }
+}
+
+/** Drops strings that contain another string of the set: finding any of the rest means the same. */
+function minimal(set: string[]): string[] {
+  return set.filter((x) => !set.some((y) => y !== x && y !== '' && x.includes(y)));
+}
+
+const ZERO_WIDTH: Info = { exact: new Set(['']), all: [] };
+const UNKNOWN: Info = { exact: null, all: [] };
+
+function product(a: Set<string>, b: Set<string>): Exact {
+  if (a.size * b.size > MAX_SET) return null;
+  const out = new Set<string>();
+  for (const x of a) for (const y of b) out.add(x + y);
+  return out;
+}
+
+/** The set of a node's info that best narrows the texts (longest shortest string, then fewest). */
+function best(info: Info): string[] | undefined {
+  const candidates = [...info.all];
+  if (info.exact && !info.exact.has('')) candidates.push([...info.exact]);
+  let pick: string[] | undefined;
+  let score = -1;
+  for (const set of candidates) {
+    const s = Math.min(...set.map((x) => x.length)) * 1000 - set.length;
+    if (s > score) {
+      score = s;
+      pick = set;
+    }
+  }
+  return pick;
+}
+
+class Parser {
+  readonly chars: string[];
+  i = 0;
+
+  constructor(source: string) {
+    this.chars = Array.from(source);
+  }
+
+  private peek(): string | undefined {
+    return this.chars[this.i];
+  }
+
+  /** a|b|c */
+  alternation(): Info {
+    const branches = [this.sequence()];
+    while (this.peek() === '|') {
+      this.i++;
+      branches.push(this.sequence());
+    }
+    if (branches.length === 1) return branches[0]!;
+    let exact: Exact = new Set();
+    for (const b of branches) {
+      if (!exact || !b.exact) exact = null;
+      else for (const s of b.exact) exact.add(s);
+      if (exact && exact.size > MAX_SET) exact = null;
+    }
+    // one set for the whole alternation: the union of each branch's best set
+    const union: string[] = [];
+    for (const b of branches) {
+      const set = best(b);
+      if (!set) return { exact, all: [] };
+      union.push(...set);
+    }
+    return { exact, all: union.length <= MAX_SET ? [union] : [] };
+  }
+
+  /** Items one after another, up to `|` or `)`. */
+  private sequence(): Info {
+    const all: string[][] = [];
+    let run: Exact = new Set(['']); // the exact strings of the current run of exact items
+    const closeRun = () => {
+      if (run && !run.has('') && run.size > 0) all.push([...run]);
+      run = new Set(['']);
+    };
+    let exact: Exact = new Set(['']);
+    for (let c = this.peek(); c !== undefined && c !== '|' && c !== ')'; c = this.peek()) {
+      const item = this.quantified();
+      all.push(...item.all);
+      exact = exact && item.exact ? product(exact, item.exact) : null;
+      if (item.exact) {
+        const next = product(run!, item.exact);
+        if (next) run = next;
+        else {
+          closeRun();
+          run = item.exact;
+        }
+      } else closeRun();
+    }
+    closeRun();
+    return { exact, all };
+  }
+
+  /** An atom and its quantifier. */
+  private quantified(): Info {
+    const atom = this.atom();
+    const q = this.quantifier();
+    if (!q) return atom;
+    const [min, max] = q;
+    if (min === 0) {
+      const exact = max === 1 && atom.exact ? new Set([...atom.exact, '']) : null;
+      return { exact, all: [] };
+    }
+    let exact: Exact = null;
+    if (atom.exact && min === max) {
+      exact = new Set(['']);
+      for (let k = 0; k < min && exact; k++) exact = product(exact, atom.exact);
+    }
+    const all = [...atom.all];
+    if (atom.exact && !atom.exact.has('')) all.push([...atom.exact]);
+    return { exact, all };
+  }
+
+  private quantifier(): [number, number] | undefined {
+    const c = this.peek();
+    let q: [number, number] | undefined;
+    if (c === '?') q = [0, 1];
+    else if (c === '*') q = [0, Number.POSITIVE_INFINITY];
+    else if (c === '+') q = [1, Number.POSITIVE_INFINITY];
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.chars.slice(this.i, this.i + 24).join(''));
+      if (!m) throw new Unsupported('brace');
+      this.i += m[0].length - 1;
+      const min = Number(m[1]);
+      q = [min, m[2] === undefined ? min : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3])];
+    }
+    if (!q) return undefined;
+    this.i++;
+    if (this.peek() === '?') this.i++; // lazy: the same strings
+    return q;
+  }
+
+  private atom(): Info {
+    const c = this.chars[this.i++];
+    if (c === undefined) throw new Unsupported('end');
+    if (c === '(') {
+      let zeroWidth = false;
+      if (this.peek() === '?') {
+        const rest = this.chars.slice(this.i, this.i + 3).join('');
+        if (rest.startsWith('?:')) this.i += 2;
+        else if (rest.startsWith('?=') || rest.startsWith('?!')) {
+          this.i += 2;
+          zeroWidth = true;
+        } else if (rest.startsWith('?<=') || rest.startsWith('?<!')) {
+          this.i += 3;
+          zeroWidth = true;
+        } else if (rest.startsWith('?<')) {
+          const close = this.chars.indexOf('>', this.i);
+          if (close < 0) throw new Unsupported('group name');
+          this.i = close + 1;
+        } else throw new Unsupported('group');
+      }
+      const inner = this.alternation();
+      if (this.chars[this.i++] !== ')') throw new Unsupported('unclosed group');
+      return zeroWidth ? ZERO_WIDTH : inner;
+    }
+    if (c === '[') return this.charClass();
+    if (c === '^' || c === '$') return ZERO_WIDTH;
+    if (c === '.') return UNKNOWN;
+    if (c === '\\') return this.escape(false) ?? UNKNOWN;
+    if (c === ')' || c === '|' || c === '*' || c === '+' || c === '?' || c === '{') throw new Unsupported(c);
+    return { exact: new Set([c]), all: [] };
+  }
+
+  /** An escape after `\`: its characters, undefined for a large class, ZERO_WIDTH for \b \B. */
+  private escape(inClass: boolean): Info | undefined {
+    const c = this.chars[this.i++];
+    if (c === undefined) throw new Unsupported('escape at end');
+    if (c === 'd') return { exact: new Set(DIGITS), all: [] };
+    if ('DwWsS'.includes(c)) return undefined;
+    if (c === 'p' || c === 'P') {
+      const close = this.chars.indexOf('}', this.i);
+      if (this.peek() !== '{' || close < 0) throw new Unsupported('property');
+      this.i = close + 1;
+      return undefined;
+    }
+    if (c === 'b' || c === 'B') {
+      if (inClass && c === 'b') return { exact: new Set(['\b']), all: [] };
+      if (inClass) throw new Unsupported('\\B in class');
+      return ZERO_WIDTH;
+    }
+    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v', '0': '\0' };
+    if (simple[c] !== undefined) return { exact: new Set([simple[c]!]), all: [] };
+    if (c === 'u' || c === 'x') {
+      const hex = this.chars.slice(this.i).join('');
+      const m =
+        c === 'x'
+          ? /^[0-9a-fA-F]{2}/.exec(hex)
+          : (/^\{[0-9a-fA-F]+\}/.exec(hex) ?? /^[0-9a-fA-F]{4}/.exec(hex));
+      if (!m) throw new Unsupported('hex escape');
+      this.i += Array.from(m[0]).length;
+      return {
+        exact: new Set([String.fromCodePoint(Number.parseInt(m[0].replace(/[{}]/g, ''), 16))]),
+        all: [],
+      };
+    }
+    if (/[0-9a-zA-Z]/.test(c)) throw new Unsupported(`escape \\${c}`); // backreferences, \c, \k…
+    return { exact: new Set([c]), all: [] }; // an escaped symbol stands for itself
+  }
+
+  /** `[...]`: its characters when few; negated or large classes are unknown. */
+  private charClass(): Info {
+    let negated = false;
+    if (this.peek() === '^') {
+      negated = true;
+      this.i++;
+    }
+    const members = new Set<string>();
+    let large = false;
+    const one = (): string | undefined => {
+      const c = this.chars[this.i++];
+      if (c === undefined) throw new Unsupported('unclosed class');
+      if (c !== '\\') return c;
+      const e = this.escape(true);
+      if (!e) {
+        large = true;
+        return undefined;
+      }
+      if (e === ZERO_WIDTH || !e.exact) throw new Unsupported('class escape');
+      if (e.exact.size !== 1) {
+        for (const m of e.exact) members.add(m);
+        return undefined;
+      }
+      return [...e.exact][0]!;
+    };
+    while (this.peek() !== ']') {
+      if (this.peek() === undefined) throw new Unsupported('unclosed class');
+      const lo = one();
+      if (this.peek() === '-' && this.chars[this.i + 1] !== ']' && lo !== undefined) {
+        this.i++;
+        const hi = one();
+        if (hi === undefined) throw new Unsupported('range to a class');
+        const from = lo.codePointAt(0)!;
+        const to = hi.codePointAt(0)!;
+        if (to - from > MAX_CLASS) large = true;
+        else for (let cp = from; cp <= to; cp++) members.add(String.fromCodePoint(cp));
+      } else if (lo !== undefined) members.add(lo);
+      if (members.size > MAX_CLASS) large = true;
+    }
+    this.i++; // ]
+    if (negated || large) return UNKNOWN;
+    return { exact: members, all: [] };
+  }
+}
