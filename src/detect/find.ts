@@ -70,17 +70,6 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
   perRule.fill(0);
   lastKept.fill(-1);
   keptPrev.length = 0;
-  const push = (rule: number, start: number, end: number) => {
-    if (perRule[rule]! >= MAX_MATCHES_PER_RULE) return;
-    for (let k = lastKept[rule]!; k >= 0; k = keptPrev[k]!) {
-      const m = out[k]!;
-      if (m.start === start && m.end === end) return;
-    }
-    keptPrev.push(lastKept[rule]!);
-    lastKept[rule] = out.length;
-    perRule[rule]!++;
-    out.push({ rule, start, end });
-  };
   if (b.high >= pack.symbols.minFirst) {
     const sink = st.symbolSink;
     sink.count = 0;
@@ -88,7 +77,7 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
     const { hits } = sink;
     for (let k = 0; k < sink.count * 3; k += 3) {
       const rule = pack.symbolRule[hits[k]!]!;
-      if (includeDisabled || enabled[rule]) push(rule, hits[k + 1]!, hits[k + 2]!);
+      if (includeDisabled || enabled[rule]) keep(st, out, rule, hits[k + 1]!, hits[k + 2]!);
     }
   }
   const sink = st.sink;
@@ -99,7 +88,7 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
   const { hits } = sink;
   for (let k = 0; k < sink.count * 3; k += 3) {
     const rule = pack.literalRule[hits[k]!]!;
-    if (includeDisabled || enabled[rule]) push(rule, map[hits[k + 1]!]!, map[hits[k + 2]!]!);
+    if (includeDisabled || enabled[rule]) keep(st, out, rule, map[hits[k + 1]!]!, map[hits[k + 2]!]!);
   }
   let norm: string | undefined;
   for (const index of st.regexRules) {
@@ -121,11 +110,27 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
         }
         const start = map[m.index]!;
         const end = map[m.index + m[0].length]!;
-        if (!valid || valid(original.slice(start, end))) push(index, start, end);
+        if (!valid || valid(original.slice(start, end))) keep(st, out, index, start, end);
       }
     }
   }
-  return out.length > 1 ? out.sort((a, b) => a.start - b.start || a.end - b.end) : out;
+  return out.length > 1 ? out.sort(bySpan) : out;
+}
+
+const bySpan = (a: RawMatch, b: RawMatch) => a.start - b.start || a.end - b.end;
+
+/** Keeps a hit unless its rule already has it or has reached its cap. */
+function keep(st: Scratch, out: RawMatch[], rule: number, start: number, end: number): void {
+  const { perRule, lastKept, keptPrev } = st;
+  if (perRule[rule]! >= MAX_MATCHES_PER_RULE) return;
+  for (let k = lastKept[rule]!; k >= 0; k = keptPrev[k]!) {
+    const m = out[k]!;
+    if (m.start === start && m.end === end) return;
+  }
+  keptPrev.push(lastKept[rule]!);
+  lastKept[rule] = out.length;
+  perRule[rule]!++;
+  out.push({ rule, start, end });
 }
 
 function allSet(flags: Uint8Array, gates: number[]): boolean {

@@ -29,6 +29,11 @@ export interface Automaton {
   dense: Int32Array;
   /** Where each state's row starts in `dense`, or -1 for deeper states, which use their children and `fail`. */
   rowOf: Int32Array;
+  /**
+   * Per state, what the scan loop needs in one read: `(rowOf + 1) * 4 + gatesOnly * 2 + hasOut` for
+   * states with a dense row, `gatesOnly * 2 + hasOut` for the others.
+   */
+  info: Int32Array;
   /** Trie children of state s: classes `childClass[childStart[s] .. childStart[s + 1])`, states `childTo[…]`. */
   childStart: Int32Array;
   childClass: Int32Array;
@@ -136,6 +141,13 @@ export function buildAutomaton(literals: Literal[], denseBytes = DENSE_BYTES): A
     for (const l of out[s] ?? []) flat.push(l);
   }
   outStart[states] = flat.length;
+  const info = new Int32Array(states);
+  for (let s = 0; s < states; s++) {
+    const outs = out[s] ?? [];
+    const hasOut = outs.length > 0 ? 1 : 0;
+    const gatesOnly = hasOut && outs.every((l) => literals[l]!.gate) ? 2 : 0;
+    info[s] = (rowOf[s]! >= 0 ? (rowOf[s]! + 1) * 4 : 0) + gatesOnly + hasOut;
+  }
   const litLen = new Int32Array(literals.length);
   const litFlags = new Uint8Array(literals.length);
   const litPayload = new Int32Array(literals.length);
@@ -150,6 +162,7 @@ export function buildAutomaton(literals: Literal[], denseBytes = DENSE_BYTES): A
     classes,
     dense,
     rowOf,
+    info,
     childStart,
     childClass: Int32Array.from(childClass),
     childTo: Int32Array.from(childTo),
@@ -204,18 +217,21 @@ const step = (next: Map<number, number>, classes: number, s: number, cls: number
  * term never matches inside a handle such as @best_klad_bot.
  */
 export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: HitSink): void {
-  const { classOf, dense, rowOf, childStart, childClass, childTo, fail, outStart } = a;
+  const { classOf, dense, info, childStart, childClass, childTo, fail, outStart, outList, litPayload } = a;
+  const flags = sink.flags;
+  const root = info[0]!;
   let s = 0;
+  let inf = root;
   for (let i = 0; i < len; i++) {
     const cls = classOf[codes[i]!]!;
     if (cls === 0) {
       s = 0;
+      inf = root;
       continue;
     }
     for (;;) {
-      const row = rowOf[s]!;
-      if (row >= 0) {
-        s = dense[row + cls]!;
+      if (inf >= 4) {
+        s = dense[(inf >> 2) - 1 + cls]!;
         break;
       }
       let t = -1;
@@ -230,8 +246,14 @@ export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: H
         break;
       }
       s = fail[s]!;
+      inf = info[s]!;
     }
-    if (outStart[s] !== outStart[s + 1]) report(a, s, i, codes, len, sink);
+    inf = info[s]!;
+    if ((inf & 1) === 0) continue;
+    if ((inf & 2) !== 0) {
+      // only gates end here: note them, no boundaries to check
+      for (let o = outStart[s]!, e = outStart[s + 1]!; o < e; o++) flags[litPayload[outList[o]!]!] = 1;
+    } else report(a, s, i, codes, len, sink);
   }
 }
 

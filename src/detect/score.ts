@@ -47,24 +47,34 @@ export function scoreText(pack: RulePack, text: string, channel?: ChannelHistory
     else positive += weight;
   }
   const score = Math.round((positive - negative) * 100) / 100;
-  const recruitment = c.index.get('recruitment');
-  const substance = c.index.get('substance');
-  const weightIn = (cat: number | undefined) => (cat === undefined ? 0 : weightOf[cat]!);
-  const decide = (verdicts: IndexedVerdicts): ScoreResult['verdict'] => {
-    const shop = verdicts.shop.some((cond) => holdsIndexed(cond, rulesHit));
-    const recruit = verdicts.recruit.some((cond) => holdsIndexed(cond, rulesHit));
-    if (recruit && (!shop || weightIn(recruitment) >= weightIn(substance))) return 'recruit';
-    return shop ? 'shop' : 'none';
-  };
   const matches = dress(pack, original, raw);
-  const verdict = decide(c.verdicts);
+  const verdict = verdictOf(c, c.verdicts);
   if (verdict !== 'none' && score >= pack.threshold) return { flagged: true, verdict, score, matches };
   if (channel && isShopChannel(pack, channel)) {
-    const v = decide(c.channelVerdicts);
+    const v = verdictOf(c, c.channelVerdicts);
     if (v !== 'none' && score >= pack.channel.threshold)
       return { flagged: true, verdict: v, score, matches, byChannel: true };
   }
   return { flagged: false, verdict: 'none', score, matches };
+}
+
+/** The verdict the counts of this text support under `verdicts` (recruit when its weight is the larger). */
+function verdictOf(c: Compiled, verdicts: IndexedVerdicts): ScoreResult['verdict'] {
+  const shop = anyHolds(verdicts.shop, c.rulesHit);
+  if (anyHolds(verdicts.recruit, c.rulesHit)) {
+    if (!shop || weightIn(c, 'recruitment') >= weightIn(c, 'substance')) return 'recruit';
+  }
+  return shop ? 'shop' : 'none';
+}
+
+function weightIn(c: Compiled, category: string): number {
+  const cat = c.index.get(category);
+  return cat === undefined ? 0 : c.weightOf[cat]!;
+}
+
+function anyHolds(conditions: IndexedCondition[], rulesHit: Int32Array): boolean {
+  for (const cond of conditions) if (holdsIndexed(cond, rulesHit)) return true;
+  return false;
 }
 
 /** A condition with its categories as indices (-1: a category no rule has, never hit). */
