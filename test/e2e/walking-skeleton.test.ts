@@ -359,7 +359,9 @@ describe('the console over the same data', () => {
       });
       expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
       const body = await page.text();
-      expect(body).not.toMatch(/<script|<img src=x|<svg/i); // the payloads appear only as escaped text
+      // The payloads appear only as escaped text; the one script is the console's own external file.
+      expect(body.match(/<script[^>]*>/gi) ?? []).toEqual(['<script src="/static/console.js" defer>']);
+      expect(body).not.toMatch(/<img src=x|<svg/i);
       expect(body).toContain('&#60;svg onload=alert(2)&#62;');
       expect(body).not.toContain('\u202e'); // the right-to-left override is shown as text, not applied
       expect(body).toContain('&#60;script&#62;alert(&#34;xss&#34;)&#60;/script&#62;');
