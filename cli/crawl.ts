@@ -5,6 +5,7 @@ import { type CrawlSummary, crawl } from '../src/pipeline/crawl.ts';
 import { crawlableSources } from '../src/pipeline/due-sources.ts';
 import { progressLine } from '../src/pipeline/progress.ts';
 import { openRuntime } from '../src/pipeline/runtime.ts';
+import { runQueuedCrawl } from './crawl-queued.ts';
 import { intOption } from './options.ts';
 import { action, printJson } from './run-action.ts';
 
@@ -24,8 +25,9 @@ export interface CrawlFlags {
 }
 
 /** Runs a crawl with the CLI's flags and prints the summary; exit 1 if a seed failed. */
-export async function runCrawl(config: Config, flags: CrawlFlags): Promise<CrawlSummary> {
+export async function runCrawl(config: Config, flags: CrawlFlags): Promise<CrawlSummary | undefined> {
   const cfg = { ...config, allowPrivate: config.allowPrivate || Boolean(flags.allowPrivate) };
+  if (cfg.redisUrl) return runQueuedCrawl(cfg, flags); // distributed mode: workers do the stages
   const rt = await openRuntime(cfg, { browser: flags.capture });
   try {
     let seeds = flags.seed;
@@ -118,6 +120,7 @@ export function registerCrawl(program: Command): void {
         'a URL to start from (repeatable)',
         (v: string, all: string[]) => [...all, v],
         [] as string[],
-      ),
+      )
+      .option('--detach', 'with REDIS_URL: queue the crawl and return at once'),
   ).action(action(async (config, flags: CrawlFlags) => void (await runCrawl(config, flags))));
 }

@@ -5,6 +5,7 @@ import { registerCrawl } from './crawl.ts';
 import { registerCustody } from './custody.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
+import { registerJobs } from './jobs.ts';
 import { registerQr } from './qr.ts';
 import { registerReview } from './review.ts';
 import { registerRules } from './rules.ts';
@@ -12,9 +13,11 @@ import { registerScore } from './score.ts';
 import { registerServe } from './serve.ts';
 import { registerShops } from './shops.ts';
 import { registerSources } from './sources.ts';
+import { registerStatus } from './status.ts';
 import { registerUsers } from './users.ts';
 import { registerVerify } from './verify.ts';
 import { registerWatch } from './watch.ts';
+import { registerWorker } from './worker.ts';
 
 const program = new Command('dozor')
   .description('Dozor: find drug shops in public channels, pages and QR codes; keep evidence that holds up')
@@ -31,6 +34,9 @@ for (const register of [
   registerSources,
   registerCrawl,
   registerWatch,
+  registerWorker,
+  registerStatus,
+  registerJobs,
   registerScore,
   registerRules,
   registerQr,

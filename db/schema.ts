@@ -6,6 +6,7 @@
 import {
   bigserial,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -349,6 +350,32 @@ export const custodyEvents = pgTable(
   },
   (t) => [uniqueIndex('custody_chain_prev').on(t.chain, t.prevHash)],
 );
+
+/** Bytes in Postgres (bytea) as a Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
+
+/**
+ * Content-addressed blobs shared by every worker (distributed mode, DATABASE_URL set): the key is
+ * the SHA-256 of the bytes, so a blob is written once and re-hashed on every read.
+ */
+export const blobs = pgTable('blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  size: integer('size').notNull(),
+  createdAt: createdAt(),
+});
+
+/** The options a distributed crawl run was started with, read by every queue worker. */
+export const runOptions = pgTable('run_options', {
+  runId: integer('run_id')
+    .primaryKey()
+    .references(() => crawlRuns.id),
+  options: jsonb('options').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+});
 
 export type Source = typeof sources.$inferSelect;
 export type Page = typeof pages.$inferSelect;

@@ -5,7 +5,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Db } from '../../db/client.ts';
 import { sha256 } from './hash.ts';
+import { pgBlobStore } from './pg-blobs.ts';
 
 /** Where blobs are kept and how to reach them. */
 export interface BlobStore {
@@ -38,4 +40,13 @@ export function fileBlobStore(dir: string): BlobStore {
       return bytes;
     },
   };
+}
+
+/**
+ * The blob store for a run: in Postgres when the database is Postgres (every worker reaches it;
+ * local files under `home` stay readable), else files under `home/blobs`.
+ */
+export function blobStoreFor(config: { home: string; databaseUrl?: string }, db: Db): BlobStore {
+  const files = fileBlobStore(join(config.home, 'blobs'));
+  return config.databaseUrl ? pgBlobStore(db, files) : files;
 }

@@ -1,7 +1,7 @@
 /** Opens what the stages need for one run (database, blobs, rules, browser) and closes it again. */
 import { join } from 'node:path';
 import { type DbHandle, openDb } from '../../db/client.ts';
-import { fileBlobStore } from '../capture/blobs.ts';
+import { blobStoreFor } from '../capture/blobs.ts';
 import { type Browser, launchBrowser } from '../capture/browser.ts';
 import type { Config } from '../config/config.ts';
 import { loadRulePack } from '../detect/load-rules.ts';
@@ -37,7 +37,7 @@ export async function openRuntime(
   }
   const ctx: StageContext = {
     db: handle.db,
-    blobs: fileBlobStore(join(config.home, 'blobs')),
+    blobs: blobStoreFor(config, handle.db),
     config,
     rules,
     browser,

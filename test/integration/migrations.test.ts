@@ -5,6 +5,7 @@ import { freshPostgres } from '../helpers.ts';
 
 const TABLES = [
   'artifacts',
+  'blobs',
   'bundles',
   'crawl_runs',
   'custody_events',
@@ -17,6 +18,7 @@ const TABLES = [
   'post_events',
   'qr_codes',
   'reviews',
+  'run_options',
   'sessions',
   'sources',
   'users',

@@ -1,0 +1,160 @@
+/**
+ * `dozor worker`: BullMQ workers for the chosen stages, wired to the stage jobs. Checks Redis and
+ * Postgres first (one clear line when either is unreachable), then runs until closed: close()
+ * lets active jobs finish, then closes the queues, the browser and the database.
+ */
+import { hostname } from 'node:os';
+import { type Job, Worker } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import { frontier } from '../../db/schema.ts';
+import { launchBrowser } from '../capture/browser.ts';
+import type { Config } from '../config/config.ts';
+import { markFailed } from '../pipeline/frontier.ts';
+import { openRuntime } from '../pipeline/runtime.ts';
+import { markSource } from '../pipeline/source-status.ts';
+import { checkRedis, queueConnection, redisClient } from './connection.ts';
+import { forQueue, isLastTry } from './errors.ts';
+import { useSharedPoliteness } from './fetch-services.ts';
+import type { Stage } from './names.ts';
+import { openQueues } from './queues.ts';
+import { checkRun } from './run-check.ts';
+import { scheduleJob, syncSchedules } from './schedule.ts';
+import { captureJob, extractJob, fetchJob, type JobDeps, qrJob, scoreJob } from './stage-jobs.ts';
+
+/** Options of a worker process. */
+export interface WorkerOptions {
+  stages: Stage[];
+  /** Jobs run at once per stage (captures: one at a time per browser). @default 4 */
+  concurrency?: number;
+  /** Job lock in ms: a crashed worker's jobs go back to the queue after about this long. Env DOZOR_JOB_LOCK_MS. @default 30000 */
+  lockMs?: number;
+  /** How often this worker looks for a finished run or lost jobs, in ms (0: never). @default 1000 */
+  checkEveryMs?: number;
+  log?: (message: string) => void;
+}
+
+/** A running worker process. */
+export interface RunningWorker {
+  /** Waits for active jobs to finish, then closes everything. */
+  close: () => Promise<void>;
+  /** Completed and failed jobs so far. */
+  counts: { completed: number; failed: number };
+}
+
+type Handler = (d: JobDeps, data: never) => Promise<string>;
+const handlers: Record<Stage, Handler> = {
+  fetch: fetchJob as Handler,
+  extract: extractJob as Handler,
+  qr: qrJob as Handler,
+  score: scoreJob as Handler,
+  capture: captureJob as Handler,
+  schedule: scheduleJob as Handler,
+};
+
+/** Starts workers for `opts.stages`; throws one line when Redis or Postgres cannot be reached. */
+export async function startWorker(config: Config, opts: WorkerOptions): Promise<RunningWorker> {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const conn = queueConnection(config.redisUrl);
+  await checkRedis(conn);
+  const rt = await openRuntime(config, { log });
+  const queues = openQueues(conn);
+  const limiterRedis = redisClient(conn);
+  useSharedPoliteness(rt.ctx.config, limiterRedis, conn.prefix);
+  let browserStart: Promise<void> | undefined;
+  const deps: JobDeps = {
+    ctx: rt.ctx,
+    queues,
+    ensureBrowser: () => {
+      browserStart ??= launchBrowser({
+        executablePath: config.chromium,
+        allowPrivate: config.allowPrivate,
+        allow: config.allowAddresses,
+        userAgent: config.userAgent,
+      }).then((b) => {
+        rt.ctx.browser = b;
+      });
+      return browserStart;
+    },
+  };
+  const counts = { completed: 0, failed: 0 };
+  const lockMs = opts.lockMs ?? 30_000;
+  const n = Math.max(1, opts.concurrency ?? 4);
+  const name = `${hostname()}:${process.pid}`;
+  const clients = opts.stages.map(() => redisClient(conn)); // BullMQ leaves given clients open: closed below
+  const workers = opts.stages.map((stage, i) => {
+    const w = new Worker(stage, (job: Job) => runJob(deps, stage, job), {
+      connection: clients[i]!,
+      prefix: conn.prefix,
+      name,
+      concurrency: stage === 'capture' || stage === 'schedule' ? 1 : n,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1000, Math.round(lockMs / 2)),
+      maxStalledCount: 3,
+    });
+    w.on('completed', () => counts.completed++);
+    w.on('failed', (job, err) => {
+      counts.failed++;
+      const tries = `${job?.attemptsMade ?? '?'}/${job?.opts.attempts ?? '?'}`;
+      log(`${stage} ${job?.id}: ${err.message.split('\n')[0]} (try ${tries})`);
+    });
+    w.on('error', () => {}); // connection errors: BullMQ reconnects and resumes
+    return w;
+  });
+  const sync = () =>
+    syncSchedules(rt.ctx.db, queues).catch((err) => log(`schedules: ${(err as Error).message}`));
+  if (opts.stages.includes('schedule')) await sync();
+  const syncTimer = opts.stages.includes('schedule') ? setInterval(sync, 60_000) : undefined;
+  const every = opts.checkEveryMs ?? 1000;
+  let checking = false;
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          if (checking) return;
+          checking = true;
+          checkRun(rt.ctx.db, queues)
+            .then((r) => {
+              if (r.state === 'requeued')
+                log(`run ${r.runId}: re-queued ${r.rows} row(s) whose jobs were lost`);
+              if (r.state === 'finished') log(`run ${r.runId} finished`);
+            })
+            .catch(() => {}) // Redis or Postgres away: the next tick tries again
+            .finally(() => {
+              checking = false;
+            });
+        }, every)
+      : undefined;
+  return {
+    counts,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      if (syncTimer) clearInterval(syncTimer);
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      for (const c of clients) c.disconnect();
+      limiterRedis.disconnect();
+      if (browserStart) await browserStart.catch(() => {});
+      await rt.ctx.browser?.close().catch(() => {});
+      await rt.close();
+    },
+  };
+}
+
+/** Runs one job; on its last try, a fetch or extract failure marks the frontier row failed. */
+async function runJob(d: JobDeps, stage: Stage, job: Job): Promise<string> {
+  try {
+    return await handlers[stage](d, job.data as never);
+  } catch (err) {
+    const e = forQueue(err);
+    if ((stage === 'fetch' || stage === 'extract') && isLastTry(e, job.attemptsMade, job.opts.attempts)) {
+      await failRow(d, (job.data as { frontierId: number }).frontierId, err).catch(() => {});
+    }
+    throw e;
+  }
+}
+
+async function failRow(d: JobDeps, id: number, err: unknown) {
+  const [row] = await d.ctx.db.select().from(frontier).where(eq(frontier.id, id));
+  if (!row || row.state === 'done') return;
+  await markFailed(d.ctx.db, row, err);
+  if (row.pageNo === 0) await markSource(d.ctx.db, row.sourceId, { ok: false, error: err });
+}
