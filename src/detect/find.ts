@@ -97,9 +97,11 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
     if (rule.atoms?.length && !gated[index]) continue;
     const valid = rule.validate ? VALIDATORS[rule.validate] : undefined;
     const gates = pack.patternGates[index]!;
+    const minWord = pack.patternMinWord[index]!;
     for (let p = 0; p < rule.regexes.length; p++) {
-      // a pattern runs only when a literal of each of its required sets occurred
-      if (!allSet(gated, gates[p]!)) continue;
+      // a pattern runs only when a literal of each of its required sets occurred and the text has
+      // a word as long as the pattern needs
+      if (b.maxWord < minWord[p]! || !allSet(gated, gates[p]!)) continue;
       const re = rule.regexes[p]!;
       norm ??= unitsToString(codes, len);
       re.lastIndex = 0;

@@ -88,6 +88,7 @@ export function foldWords(b: Buffer16): void {
   const doc = documentScript(b);
   const word = wordUnits();
   const kind = unitKinds();
+  let maxWord = 0;
   let w = 0;
   let i = 0;
   while (i < n) {
@@ -128,6 +129,7 @@ export function foldWords(b: Buffer16): void {
       p2 = p1;
       p1 = c;
     }
+    if (j - i > maxWord) maxWord = j - i;
     let script = 0; // 1 Cyrillic, 2 Latin
     if (cyr > 0 && lat === 0) script = 1;
     else if (lat > 0 && cyr === 0) script = 2;
@@ -183,4 +185,5 @@ export function foldWords(b: Buffer16): void {
     i = j;
   }
   b.len = w;
+  b.maxWord = maxWord;
 }

@@ -8,7 +8,7 @@ import { DEFAULT_VERDICTS, parseVerdicts } from './conditions.ts';
 import { buildAutomaton, type Literal } from './matcher.ts';
 import { normalizeTerm } from './normalize.ts';
 import { type LocatedRule, readPackFiles } from './pack-files.ts';
-import { requiredLiterals } from './regex-prefilter.ts';
+import { minWordRun, requiredLiterals } from './regex-prefilter.ts';
 import { type ChannelPolicy, type CompiledRule, RuleError, type RulePack } from './rule-types.ts';
 import { transliterate } from './translit.ts';
 
@@ -123,6 +123,7 @@ export function compilePack(
     automaton: buildAutomaton(literals),
     patternGates,
     gateCount: rules.length + setIds.size,
+    patternMinWord: rules.map((rule) => (rule.patterns ?? []).map(minWordRun)),
     literalRule: Int32Array.from(literalRule),
     literalIsAtom: Uint8Array.from(literalIsAtom),
     symbols: buildAutomaton(symbols),

@@ -29,6 +29,8 @@ export interface Buffer16 {
   high: number;
   /** The original text's units: `source[0..map[len])`. */
   source: Uint16Array;
+  /** At least the length of the longest run of letters and digits in the result (set by pass 3). */
+  maxWord: number;
 }
 
 const SPACE = 32;
@@ -44,6 +46,7 @@ const scratch: Buffer16 = {
   latOnly: 0,
   high: 0,
   source: new Uint16Array(1024),
+  maxWord: 0,
 };
 let sourceBytes = Buffer.from(scratch.source.buffer);
 

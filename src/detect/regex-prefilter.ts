@@ -287,3 +287,106 @@ class Parser {
     return { exact: members, all: [] };
   }
 }
+
+const isWordUnit = (cp: number) => cp <= 0xffff && /[\p{L}\p{N}]/u.test(String.fromCharCode(cp));
+
+/**
+ * The length of the longest run of letters and digits every match of `source` contains (0 when
+ * unknown), from its top-level sequence: `\b[13t][a-z1-9]{25,33}\b` needs a 26-unit word. A text
+ * whose longest word is shorter cannot match. Groups, alternation and other syntax end a run.
+ */
+export function minWordRun(source: string): number {
+  const chars = Array.from(source);
+  let best = 0;
+  let run = 0;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < chars.length; ) {
+    const c = chars[i]!;
+    // inside a group: skip to its end (its content ends the run)
+    if (depth > 0 || c === '(' || c === ')') {
+      if (c === '\\') i++;
+      else if (inClass) inClass = c !== ']';
+      else if (c === '[') inClass = true;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      i++;
+      run = 0;
+      // the group's quantifier goes with it
+      if (depth === 0 && c === ')') {
+        const q = /^(\{\d+(,\d*)?\}|[?*+])\??/.exec(chars.slice(i, i + 16).join(''));
+        if (q) i += Array.from(q[0]).length;
+      }
+      continue;
+    }
+    if (c === '|') return 0;
+    let members: number[] | undefined; // the code points one unit of this item can be, if all are word units
+    let zeroWidth = false;
+    if (c === '\\') {
+      const e = chars[i + 1];
+      i += 2;
+      if (e === undefined || 'pPuxkc'.includes(e)) return 0; // escapes with a body: not modelled
+      if (e === 'b' || e === 'B') zeroWidth = true;
+      else if (e === 'd') members = [48];
+      // any other escape (\. \s \w, a backreference…) ends the run
+    } else if (c === '^' || c === '$') {
+      zeroWidth = true;
+      i++;
+    } else if (c === '[') {
+      const close = classEnd(chars, i);
+      if (close < 0) return 0;
+      members = classWordMembers(chars.slice(i + 1, close));
+      i = close + 1;
+    } else {
+      const cp = c.codePointAt(0)!;
+      members = '.*+?{'.includes(c) ? undefined : [cp];
+      i++;
+    }
+    const q = /^(\{(\d+)(,\d*)?\}|[?*+])\??/.exec(chars.slice(i, i + 16).join(''));
+    const min = !q ? 1 : q[2] !== undefined ? Number(q[2]) : q[1] === '+' ? 1 : 0;
+    if (q) i += Array.from(q[0]).length;
+    if (zeroWidth) continue;
+    if (members?.every(isWordUnit) && min > 0) {
+      run += min;
+      best = Math.max(best, run);
+      // an item that may repeat or be absent ends the known run after its minimum
+      if (q && (q[1] === '+' || q[1] === '*' || q[3] !== undefined || q[1] === '?')) run = 0;
+    } else run = 0;
+  }
+  return best;
+}
+
+/** Index of the `]` closing the class opened at `open`, or -1. */
+function classEnd(chars: string[], open: number): number {
+  for (let i = open + 1; i < chars.length; i++) {
+    if (chars[i] === '\\') i++;
+    else if (chars[i] === ']') return i;
+  }
+  return -1;
+}
+
+/** A class body's code points when it is a plain list of letters, digits and ranges of them; else undefined. */
+function classWordMembers(body: string[]): number[] | undefined {
+  if (body[0] === '^' || body.length === 0) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    let c = body[i]!;
+    if (c === '\\') {
+      if (body[i + 1] !== 'd') return undefined;
+      out.push(48, 57);
+      i++;
+      continue;
+    }
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      const from = c.codePointAt(0)!;
+      const to = body[i + 2]!.codePointAt(0)!;
+      if (body[i + 2] === '\\' || to < from || to - from > 0x400) return undefined;
+      for (let cp = from; cp <= to; cp++) out.push(cp);
+      i += 2;
+      continue;
+    }
+    c = body[i]!;
+    out.push(c.codePointAt(0)!);
+  }
+  return out;
+}

@@ -91,6 +91,8 @@ export interface RulePack {
    */
   patternGates: number[][][];
   gateCount: number;
+  /** Per rule and pattern: the word length a text needs for the pattern to match (regex-prefilter.ts). */
+  patternMinWord: number[][];
   /** Emoji terms, matched on the original text (normalization turns emoji into spaces). */
   symbols: Automaton;
   symbolRule: Int32Array;

@@ -4,7 +4,7 @@ import { findMatches } from '../../src/detect/find.ts';
 import { loadRulePack } from '../../src/detect/load-rules.ts';
 import { normalize } from '../../src/detect/normalize.ts';
 import { perturb } from '../../src/detect/perturb.ts';
-import { requiredLiterals } from '../../src/detect/regex-prefilter.ts';
+import { minWordRun, requiredLiterals } from '../../src/detect/regex-prefilter.ts';
 import { root } from '../helpers.ts';
 
 const pack = loadRulePack(`${root}/rules`);
@@ -51,9 +51,37 @@ describe('requiredLiterals', () => {
   });
 });
 
+describe('minWordRun', () => {
+  it('reads the word a pattern needs, and nothing from what it does not model', () => {
+    expect(minWordRun('\\b[13t][a-z1-9]{25,33}\\b')).toBe(26);
+    expect(minWordRun('\\b0x[0-9a-f]{40}\\b')).toBe(42);
+    expect(minWordRun('ab\\.cd')).toBe(2);
+    expect(minWordRun('(?:\\.){2}')).toBe(0);
+    expect(minWordRun('\\p{Letter}')).toBe(0);
+    expect(minWordRun('abc|defgh')).toBe(0);
+    expect(minWordRun('[a-z_]{30}')).toBe(0);
+  });
+
+  it('is sound on every shipped pattern: each match holds a word that long', () => {
+    const longest = (s: string) => Math.max(0, ...(s.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.length));
+    for (const rule of pack.rules)
+      for (const pattern of rule.patterns ?? []) {
+        const need = minWordRun(pattern);
+        const re = new RegExp(pattern, 'gu');
+        for (const text of samples)
+          for (const m of normalize(text).text.matchAll(re))
+            expect(longest(m[0])).toBeGreaterThanOrEqual(need);
+      }
+  });
+});
+
 describe('pattern gates', () => {
   it('never hide a match: the same matches with the gates off', () => {
-    const ungated = { ...pack, patternGates: pack.patternGates.map((r) => r.map(() => [])) };
+    const ungated = {
+      ...pack,
+      patternGates: pack.patternGates.map((r) => r.map(() => [])),
+      patternMinWord: pack.patternMinWord.map((r) => r.map(() => 0)),
+    };
     for (const text of samples)
       expect(findMatches(pack, text, true)).toEqual(findMatches(ungated, text, true));
   });
