@@ -40,7 +40,9 @@ export async function scorePage(
             .from(detections)
             .innerJoin(listings, eq(detections.listingId, listings.id))
             .where(eq(listings.sourceId, sourceId))
-            .orderBy(desc(detections.id))
+            // ordered by the source's listings (index listings_source), so a source with no history
+            // does not scan every detection of every source
+            .orderBy(desc(listings.id), desc(detections.id))
             .limit(window);
     const rows = [...new Set(todo)].map((id) => {
       const history = recent && {
