@@ -1,8 +1,9 @@
 /**
  * Loads and compiles a rule pack folder: every rule's terms (and their transliterations) and atoms
- * go into one automaton; patterns become Unicode regexes gated by their atoms; `pack.yaml` gives
- * the threshold, verdict conditions and channel policy. Any problem throws a RuleError with its
- * location, so a caller keeps whatever pack it already had.
+ * go into one automaton; patterns become Unicode regexes gated by their atoms and by the literals
+ * and word length every match needs (regex-prefilter.ts); `pack.yaml` gives the threshold, verdict
+ * conditions and channel policy. Any problem throws a RuleError with its location, so a caller
+ * keeps whatever pack it already had.
  */
 import { DEFAULT_VERDICTS, parseVerdicts } from './conditions.ts';
 import { buildAutomaton, type Literal } from './matcher.ts';

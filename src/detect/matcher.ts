@@ -295,24 +295,3 @@ function report(a: Automaton, s: number, i: number, codes: Uint16Array, len: num
     sink.count++;
   }
 }
-
-/** A hit: literal index and its span in the scanned text (stems extended to the word's end). */
-export interface Hit {
-  literal: number;
-  start: number;
-  end: number;
-}
-
-/** Every hit of the automaton's literals in `text` (gate literals included, as plain hits). */
-export function scan(a: Automaton, text: string): Hit[] {
-  const codes = new Uint16Array(text.length);
-  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
-  const plain = { ...a, litFlags: a.litFlags.map((f) => f & ~GATE) };
-  const sink = hitSink(0);
-  scanUnits(plain, codes, codes.length, sink);
-  return Array.from({ length: sink.count }, (_, k) => ({
-    literal: sink.hits[3 * k]!,
-    start: sink.hits[3 * k + 1]!,
-    end: sink.hits[3 * k + 2]!,
-  }));
-}
