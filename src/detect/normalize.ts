@@ -37,26 +37,29 @@ const SPACE = 32;
 /** Typed arrays use the host's byte order; UTF-16LE bytes can be read as units only on a little-endian host. */
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** The scratch buffer every normalization writes into (the engine is synchronous: one at a time). */
-const scratch: Buffer16 = {
-  codes: new Uint16Array(1024),
-  map: new Int32Array(1025),
+const buffer16 = (size: number): Buffer16 => ({
+  codes: new Uint16Array(size),
+  map: new Int32Array(size + 1),
   len: 0,
   cyrOnly: 0,
   latOnly: 0,
   high: 0,
-  source: new Uint16Array(1024),
+  source: new Uint16Array(size),
   maxWord: 0,
-};
+});
+
+/** The buffer normalizations write into (the engine is synchronous: one at a time). */
+const scratch = buffer16(1024);
+/** Texts longer than this get a buffer of their own, so the shared one stays small. */
+const SCRATCH_LIMIT = 1 << 20;
+/** A byte view of the last `source` array written to. */
 let sourceBytes = Buffer.from(scratch.source.buffer);
 
-/** Copies the units of `input` into the scratch buffer's `source`, natively where the host allows. */
+/** Copies the units of `input` into the buffer's `source`, natively where the host allows. */
 function readSource(input: string, b: Buffer16): Uint16Array {
-  if (b.source.length < input.length) {
-    b.source = new Uint16Array(Math.max(input.length, b.source.length * 2));
-    sourceBytes = Buffer.from(b.source.buffer);
-  }
+  if (b.source.length < input.length) b.source = new Uint16Array(Math.max(input.length, b.source.length * 2));
   const units = b.source;
+  if (sourceBytes.buffer !== units.buffer) sourceBytes = Buffer.from(units.buffer);
   // a typed array read is the same whatever the string's representation (a string's charCodeAt is not)
   if (littleEndian) sourceBytes.write(input, 0, 'utf16le');
   else for (let i = 0; i < input.length; i++) units[i] = input.charCodeAt(i);
@@ -70,11 +73,11 @@ export function normalize(input: string): Normalized {
 }
 
 /**
- * Normalizes `input` into the shared scratch buffer and returns it: `codes[0..len)`, `map[0..len]`.
- * The result is overwritten by the next call, so use it before normalizing anything else.
+ * Normalizes `input` into a shared buffer and returns it: `codes[0..len)`, `map[0..len]`. The result
+ * may be overwritten by the next call, so use it before normalizing anything else.
  */
 export function normalizeScratch(input: string): Buffer16 {
-  const b = scratch;
+  const b = input.length > SCRATCH_LIMIT ? buffer16(input.length + 16) : scratch;
   foldChars(input, b);
   joinSpelledOut(b);
   foldWords(b);

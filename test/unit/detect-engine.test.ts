@@ -19,6 +19,12 @@ describe('normalization buffers', () => {
     expect(monotone).toBe(true);
   });
 
+  it('normalizes a text past the shared buffer in a buffer of its own', () => {
+    const big = normalize('Меф, ЗАКЛАДКИ '.repeat(100_000));
+    expect(big.text).toBe('меф, закладки '.repeat(100_000));
+    expect(normalize('С0ЛЬ').text).toBe('соль');
+  });
+
   it('returns results that later calls do not overwrite', () => {
     const a = normalize('соль меф');
     normalize('something else entirely, longer than the first text');
