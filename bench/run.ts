@@ -4,6 +4,7 @@
  */
 import { benchConsole } from './console.ts';
 import { benchCrawl } from './crawl.ts';
+import { benchDistributed } from './distributed.ts';
 import { benchEvidence } from './evidence.ts';
 import { benchFetch } from './fetch.ts';
 import { benchQr } from './qr.ts';
@@ -17,6 +18,7 @@ const all: Record<string, () => Promise<object[]> | object[]> = {
   shops: () => benchShops(100_000),
   crawl: () => benchCrawl([1000, 5000]),
   console: () => benchConsole(100_000),
+  distributed: benchDistributed,
   fetch: () => benchFetch(5000),
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);

@@ -49,6 +49,8 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
 async function openPostgres(url: string): Promise<DbHandle> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on('error', () => {}); // idle-client errors surface on the next query instead
+  // a checked-out client whose server restarts emits 'error' too: its query fails, the pool drops it
+  pool.on('connect', (client) => client.on('error', () => {}));
   let lock: pg.PoolClient;
   try {
     lock = await pool.connect();

@@ -35,8 +35,8 @@ export interface WorkerOptions {
 
 /** A running worker process. */
 export interface RunningWorker {
-  /** Waits for active jobs to finish, then closes everything. */
-  close: () => Promise<void>;
+  /** Waits for active jobs to finish (up to `graceMs`, default 60 s), then closes everything. */
+  close: (graceMs?: number) => Promise<void>;
   /** Completed and failed jobs so far. */
   counts: { completed: number; failed: number };
 }
@@ -95,7 +95,9 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
     w.on('failed', (job, err) => {
       counts.failed++;
       const tries = `${job?.attemptsMade ?? '?'}/${job?.opts.attempts ?? '?'}`;
-      log(`${stage} ${job?.id}: ${err.message.split('\n')[0]} (try ${tries})`);
+      // drizzle wraps database errors as "Failed query: <sql>"; the cause says what went wrong
+      const shown = /^Failed query/.test(err.message) && err.cause instanceof Error ? err.cause : err;
+      log(`${stage} ${job?.id}: ${shown.message.split('\n')[0]} (try ${tries})`);
     });
     w.on('error', () => {}); // connection errors: BullMQ reconnects and resumes
     return w;
@@ -125,10 +127,19 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
       : undefined;
   return {
     counts,
-    close: async () => {
+    close: async (graceMs = 60_000) => {
       if (timer) clearInterval(timer);
       if (syncTimer) clearInterval(syncTimer);
-      await Promise.all(workers.map((w) => w.close()));
+      // active jobs may finish; the timer also keeps the process alive while they do
+      let force: NodeJS.Timeout | undefined;
+      const forced = new Promise<void>((resolve) => {
+        force = setTimeout(() => {
+          log(`active jobs did not finish in ${graceMs / 1000}s: they go back to the queue`);
+          resolve(Promise.all(workers.map((w) => w.close(true))).then(() => {}));
+        }, graceMs);
+      });
+      await Promise.race([Promise.all(workers.map((w) => w.close())), forced]);
+      clearTimeout(force);
       await queues.close();
       for (const c of clients) c.disconnect();
       limiterRedis.disconnect();
