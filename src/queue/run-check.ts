@@ -22,13 +22,26 @@ export type RunCheck =
   | { state: 'finished'; runId: number };
 
 /** Checks the open run (once per `lockMs` across all processes); finishes it or re-adds lost jobs. */
-export async function checkRun(db: Db, queues: StageQueues, lockMs = 2000): Promise<RunCheck> {
+export async function checkRun(db: Db, queues: StageQueues, everyMs = 2000): Promise<RunCheck> {
   const pending = async () => Object.values(await pendingCounts(queues, FLOW)).reduce((a, b) => a + b, 0);
   const first = await pending();
   if (first > 0) return { state: 'busy', runId: 0, pending: first };
-  if ((await queues.redis.set(runLockKey(queues), 'check', 'PX', lockMs, 'NX')) !== 'OK') {
+  // at most one check per `everyMs` across all processes, and none while a crawl queues its seeds
+  const rate = `${queues.conn.prefix}:run-check-rate`;
+  if ((await queues.redis.set(rate, '1', 'PX', everyMs, 'NX')) !== 'OK')
+    return { state: 'busy', runId: 0, pending: 0 };
+  const token = `check-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  if ((await queues.redis.set(runLockKey(queues), token, 'PX', 30_000, 'NX')) !== 'OK') {
     return { state: 'busy', runId: 0, pending: 0 };
   }
+  try {
+    return await checkLocked(db, queues, pending);
+  } finally {
+    if ((await queues.redis.get(runLockKey(queues))) === token) await queues.redis.del(runLockKey(queues));
+  }
+}
+
+async function checkLocked(db: Db, queues: StageQueues, pending: () => Promise<number>): Promise<RunCheck> {
   const [open] = await db
     .select({ id: crawlRuns.id })
     .from(crawlRuns)

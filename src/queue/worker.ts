@@ -130,22 +130,35 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
     close: async (graceMs = 60_000) => {
       if (timer) clearInterval(timer);
       if (syncTimer) clearInterval(syncTimer);
-      // active jobs may finish; the timer also keeps the process alive while they do
-      let force: NodeJS.Timeout | undefined;
-      const forced = new Promise<void>((resolve) => {
-        force = setTimeout(() => {
-          log(`active jobs did not finish in ${graceMs / 1000}s: they go back to the queue`);
-          resolve(Promise.all(workers.map((w) => w.close(true))).then(() => {}));
-        }, graceMs);
-      });
-      await Promise.race([Promise.all(workers.map((w) => w.close())), forced]);
-      clearTimeout(force);
-      await queues.close();
+      // active jobs may finish within the grace period; the deadline timer also keeps the process
+      // alive until every step is done (a client closing after a Redis restart can wait on nothing)
+      const deadline = Date.now() + graceMs;
+      let keepAlive: NodeJS.Timeout | undefined;
+      const bounded = (step: Promise<unknown>, what: string, ms = deadline - Date.now()) =>
+        Promise.race([
+          step.catch(() => {}),
+          new Promise<void>((resolve) => {
+            keepAlive = setTimeout(
+              () => {
+                log(`stopping: ${what} did not finish in time`);
+                resolve();
+              },
+              Math.max(ms, 1000),
+            );
+          }),
+        ]).finally(() => clearTimeout(keepAlive));
+      const finished = await bounded(
+        Promise.all(workers.map((w) => w.close())).then(() => true),
+        'active jobs (they go back to the queue)',
+      );
+      if (finished !== true)
+        await bounded(Promise.all(workers.map((w) => w.close(true))), 'forced close', 5000);
+      await bounded(queues.close(), 'closing the queues', 5000);
       for (const c of clients) c.disconnect();
       limiterRedis.disconnect();
-      if (browserStart) await browserStart.catch(() => {});
-      await rt.ctx.browser?.close().catch(() => {});
-      await rt.close();
+      if (browserStart) await bounded(browserStart, 'the browser start', 5000);
+      await bounded(rt.ctx.browser?.close() ?? Promise.resolve(), 'closing the browser', 5000);
+      await bounded(rt.close(), 'closing the database', 5000);
     },
   };
 }
