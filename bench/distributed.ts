@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.ts';
 import { crawl } from '../src/pipeline/crawl.ts';
@@ -69,6 +70,19 @@ async function distributedRun(site: Awaited<ReturnType<typeof startDistributedSi
     };
   } finally {
     await db.drop();
+    await dropKeys(env.DOZOR_QUEUE_PREFIX);
+  }
+}
+
+/** Removes the run's queue keys from the shared Redis. */
+async function dropKeys(prefix: string) {
+  const redis = new Redis(REDIS_URL);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
+      if ((keys as string[]).length) await redis.del(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
   }
 }
 
