@@ -54,6 +54,12 @@ export function createFetchServices(opts: FetchServicesOptions): FetchServices {
           timeoutMs: 10_000,
         });
         return { status: res.status, body: res.body };
+      } catch (err) {
+        // A refused address: the page fetch is refused by the same guard and says why itself,
+        // so robots.txt has nothing to add (answer as if there were none).
+        if (err instanceof FetchError && err.code === 'blocked')
+          return { status: 404, body: Buffer.alloc(0) };
+        throw err;
       } finally {
         release();
       }
