@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { startFixtureServer } from '../fixtures/server.ts';
-import { fileBlobStore } from '../src/capture/blobs.ts';
+import { blobStoreFor } from '../src/capture/blobs.ts';
 import { launchBrowser } from '../src/capture/browser.ts';
 import type { Config } from '../src/config/config.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '../src/export/signing.ts';
@@ -75,7 +75,7 @@ export function registerDemo(program: Command): void {
           let key: SigningKey | undefined;
           await serveConsole({
             handle,
-            blobs: fileBlobStore(join(home, 'blobs')),
+            blobs: blobStoreFor(demo, handle.db),
             confirmations: demo.confirmations,
             signingKey: () => (key ??= loadOrCreateSigningKey(demo.signingKey)),
             openBrowser: () => launchBrowser({ executablePath: demo.chromium, allowPrivate: false }),

@@ -1,7 +1,7 @@
 /** `dozor export --out FILE.zip --as USER`: a signed BagIt evidence packet of confirmed bundles. */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { fileBlobStore } from '../src/capture/blobs.ts';
+import { blobStoreFor } from '../src/capture/blobs.ts';
 import { launchBrowser } from '../src/capture/browser.ts';
 import { DozorError } from '../src/config/errors.ts';
 import { exportPacket } from '../src/export/packet.ts';
@@ -48,7 +48,7 @@ export function registerExport(program: Command): void {
               const out = resolve(flags.out);
               const r = await exportPacket({
                 db: handle.db,
-                blobs: fileBlobStore(join(config.home, 'blobs')),
+                blobs: blobStoreFor(config, handle.db),
                 key,
                 browser,
                 confirmations: config.confirmations,

@@ -1,7 +1,6 @@
 /** `dozor serve`: the review console. */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { fileBlobStore } from '../src/capture/blobs.ts';
+import { blobStoreFor } from '../src/capture/blobs.ts';
 import { launchBrowser } from '../src/capture/browser.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '../src/export/signing.ts';
 import { openDbFor } from '../src/pipeline/runtime.ts';
@@ -22,7 +21,7 @@ export function registerServe(program: Command): void {
         try {
           await serveConsole({
             handle,
-            blobs: fileBlobStore(join(config.home, 'blobs')),
+            blobs: blobStoreFor(config, handle.db),
             confirmations: config.confirmations,
             // The key is created on the first export, as with `dozor export`.
             signingKey: () => (key ??= loadOrCreateSigningKey(config.signingKey)),

@@ -19,14 +19,6 @@ export interface FetchSettings {
   respectRobots?: boolean;
 }
 
-// The fetch stage takes the per-source settings as an optional last parameter (fetch helper's
-// change); typed here so this call compiles before and after that parameter exists.
-const fetchWith = fetchStage as (
-  ctx: StageContext,
-  input: { url: string; sourceId?: number },
-  opts?: FetchSettings,
-) => ReturnType<typeof fetchStage>;
-
 /** What processing one row found. */
 export interface PageOutcome {
   fetched: boolean;
@@ -46,7 +38,7 @@ export async function fetchAndExtract(
   let pageId = row.attempts > 1 ? await storedPageOf(ctx.db, row) : row.pageId;
   const fetched = pageId === null;
   if (pageId === null) {
-    ({ pageId } = await fetchWith(
+    ({ pageId } = await fetchStage(
       ctx,
       { url: row.url, sourceId: row.sourceId },
       { render: source.render, respectRobots: source.respectRobots },

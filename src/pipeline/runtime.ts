@@ -30,7 +30,12 @@ export async function openRuntime(
   let browser: Browser | undefined;
   try {
     if (opts.browser)
-      browser = await launchBrowser({ executablePath: config.chromium, allowPrivate: config.allowPrivate });
+      browser = await launchBrowser({
+        executablePath: config.chromium,
+        allowPrivate: config.allowPrivate,
+        allow: config.allowAddresses,
+        userAgent: config.userAgent,
+      });
   } catch (err) {
     await handle.close();
     throw err;
