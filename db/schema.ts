@@ -115,7 +115,9 @@ export const listings = pgTable(
   },
   (t) => [
     uniqueIndex('listings_permalink_text').on(t.permalink, t.textSha256),
-    index('listings_source').on(t.sourceId),
+    // (source, id): a source's newest listings (channel history, post diffs) are read from the
+    // index instead of walking every newer listing of every other source
+    index('listings_source_id').on(t.sourceId, t.id),
   ],
 );
 

@@ -40,7 +40,7 @@ export async function scorePage(
             .from(detections)
             .innerJoin(listings, eq(detections.listingId, listings.id))
             .where(eq(listings.sourceId, sourceId))
-            // ordered by the source's listings (index listings_source), so a source with no history
+            // ordered by the source's listings (index listings_source_id), so a source with no history
             // does not scan every detection of every source
             .orderBy(desc(listings.id), desc(detections.id))
             .limit(window);
