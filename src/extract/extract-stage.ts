@@ -1,6 +1,6 @@
 /** Stage: parse a stored page into listings; returns what the crawler needs to page, diff and discover. */
 import { and, eq, or } from 'drizzle-orm';
-import { listings, pages } from '../../db/schema.ts';
+import { listings, type Page, pages } from '../../db/schema.ts';
 import { sha256 } from '../capture/hash.ts';
 import type { StageContext } from '../pipeline/context.ts';
 import { decodeBody, extractPage } from './extract-page.ts';
@@ -11,6 +11,8 @@ export interface StoredListing {
   id: number;
   permalink: string;
   textSha256: string;
+  /** The listing's text, as stored (scored next without reading it back). */
+  text: string;
   /** Telegram post id. */
   postId?: number;
   postedAt?: string;
@@ -33,11 +35,19 @@ export interface ExtractResult {
   noPreview?: boolean;
 }
 
-/** Extracts and stores the listings of page `pageId` (idempotent: unique on permalink and text hash). */
-export async function extractStage(ctx: StageContext, input: { pageId: number }): Promise<ExtractResult> {
-  const [page] = await ctx.db.select().from(pages).where(eq(pages.id, input.pageId));
+/**
+ * Extracts and stores the listings of page `pageId` (idempotent: unique on permalink and text hash).
+ * The fetch stage may hand over the page row and body it just stored, so they are not read back.
+ */
+export async function extractStage(
+  ctx: StageContext,
+  input: { pageId: number; stored?: { page: Page; body: Buffer } },
+): Promise<ExtractResult> {
+  const handed = input.stored?.page.id === input.pageId ? input.stored : undefined;
+  const [page] = handed ? [handed.page] : await ctx.db.select().from(pages).where(eq(pages.id, input.pageId));
   if (!page) throw new Error(`page ${input.pageId} does not exist`);
-  const html = decodeBody(await ctx.blobs.get(page.bodySha256), page.headers['content-type']);
+  const body = handed?.body ?? (await ctx.blobs.get(page.bodySha256));
+  const html = decodeBody(body, page.headers['content-type']);
   const extracted = extractPage(html, page.finalUrl);
   const rows = extracted.listings.map((l) => ({
     pageId: page.id,
@@ -57,6 +67,7 @@ export async function extractStage(ctx: StageContext, input: { pageId: number })
       id: ids[i]!,
       permalink: l.permalink,
       textSha256: rows[i]!.textSha256,
+      text: l.text,
       postId: l.meta?.postId,
       postedAt: l.postedAt,
       links: forward ? [...l.links, forward] : l.links,

@@ -4,7 +4,7 @@
  * plain page is an empty app shell). Every failure is a FetchError with a one-line reason.
  */
 import { and, eq } from 'drizzle-orm';
-import { pages } from '../../db/schema.ts';
+import { type Page, pages } from '../../db/schema.ts';
 import type { Config } from '../config/config.ts';
 import type { StageContext } from '../pipeline/context.ts';
 import { isPrivateAddress } from './address-policy.ts';
@@ -68,15 +68,18 @@ function loopbackExempt(config: Config): HostLimiter {
   };
 }
 
-/** Fetches `url` (canonical) and returns the stored page's id; throws FetchError on failure. */
+/**
+ * Fetches `url` (canonical) and stores it; returns the stored page's id, its row and its body (so
+ * the next stage need not read back what was just written). Throws FetchError on failure.
+ */
 export async function fetchStage(
   ctx: StageContext,
   input: { url: string; sourceId?: number },
   opts: FetchStageOptions = {},
-) {
+): Promise<{ pageId: number; page: Page; body: Buffer }> {
   const res = await fetchPage(ctx, fetchUrlFor(input.url, ctx.config.telegramBase), opts);
   const bodySha256 = await ctx.blobs.put(res.body);
-  await ctx.db
+  const [inserted] = await ctx.db
     .insert(pages)
     .values({
       sourceId: input.sourceId,
@@ -91,12 +94,18 @@ export async function fetchStage(
       bodySize: res.body.length,
       fetchedAt: new Date(res.fetchedAt),
     })
-    .onConflictDoNothing();
-  const [row] = await ctx.db
-    .select({ id: pages.id })
-    .from(pages)
-    .where(and(eq(pages.url, input.url), eq(pages.bodySha256, bodySha256)));
-  return { pageId: row!.id };
+    .onConflictDoNothing()
+    .returning();
+  // the same bytes at the same URL were stored before: that page is the one to use
+  const page =
+    inserted ??
+    (
+      await ctx.db
+        .select()
+        .from(pages)
+        .where(and(eq(pages.url, input.url), eq(pages.bodySha256, bodySha256)))
+    )[0]!;
+  return { pageId: page.id, page, body: res.body };
 }
 
 /** The response to store for `url` under the render mode: plain, or rendered by the browser. */

@@ -4,7 +4,7 @@
  * listing through qr ∥ score → capture, and discovered targets back into the frontier.
  */
 import { eq, sql } from 'drizzle-orm';
-import { type FrontierRow, type Source, sources } from '../../db/schema.ts';
+import { type FrontierRow, type Page, type Source, sources } from '../../db/schema.ts';
 import { type ExtractResult, extractStage } from '../extract/extract-stage.ts';
 import { fetchStage } from '../fetch/fetch-stage.ts';
 import type { StageContext } from './context.ts';
@@ -28,24 +28,37 @@ export interface PageOutcome {
   deleted: number;
 }
 
-/** Fetches (or reuses) and extracts the row's page; records post events and the source's state. */
-export async function fetchAndExtract(
+/** A row's page once fetched (or found stored): the fetch hands over the row and body it stored. */
+export interface RowPage {
+  pageId: number;
+  fetched: boolean;
+  stored?: { page: Page; body: Buffer };
+}
+
+/** Fetches the row's page, unless a stored page is already recorded on the row (or found after a crash). */
+export async function fetchRowPage(
   ctx: StageContext,
   row: FrontierRow,
-  source: Pick<Source, 'render' | 'respectRobots' | 'newestPostId'>,
-  onPageStored: (pageId: number) => Promise<void>,
-): Promise<{ pageId: number; fetched: boolean; page: ExtractResult; edited: number; deleted: number }> {
-  let pageId = row.attempts > 1 ? await storedPageOf(ctx.db, row) : row.pageId;
-  const fetched = pageId === null;
-  if (pageId === null) {
-    ({ pageId } = await fetchStage(
-      ctx,
-      { url: row.url, sourceId: row.sourceId },
-      { render: source.render, respectRobots: source.respectRobots },
-    ));
-    await onPageStored(pageId);
-  }
-  const page = await extractStage(ctx, { pageId });
+  source: Pick<Source, 'render' | 'respectRobots'>,
+): Promise<RowPage> {
+  const pageId = row.attempts > 1 ? await storedPageOf(ctx.db, row) : row.pageId;
+  if (pageId !== null) return { pageId, fetched: false };
+  const f = await fetchStage(
+    ctx,
+    { url: row.url, sourceId: row.sourceId },
+    { render: source.render, respectRobots: source.respectRobots },
+  );
+  return { pageId: f.pageId, fetched: true, stored: { page: f.page, body: f.body } };
+}
+
+/** Extracts the row's page; records post events and the source's state. */
+export async function extractRowPage(
+  ctx: StageContext,
+  row: FrontierRow,
+  got: RowPage,
+): Promise<{ page: ExtractResult; edited: number; deleted: number }> {
+  const { pageId } = got;
+  const page = await extractStage(ctx, { pageId, stored: got.stored });
   let events = { edited: 0, deleted: 0 };
   if (page.kind === 'telegram') {
     events = await recordPostEvents(ctx.db, {
@@ -62,7 +75,19 @@ export async function fetchAndExtract(
       await ctx.db.update(sources).set({ channel: page.channel }).where(eq(sources.id, row.sourceId));
     }
   }
-  return { pageId, fetched, page, ...events };
+  return { page, ...events };
+}
+
+/** Fetches (or reuses) and extracts the row's page; records post events and the source's state. */
+export async function fetchAndExtract(
+  ctx: StageContext,
+  row: FrontierRow,
+  source: Pick<Source, 'render' | 'respectRobots' | 'newestPostId'>,
+  onPageStored: (pageId: number) => Promise<void>,
+): Promise<{ pageId: number; fetched: boolean; page: ExtractResult; edited: number; deleted: number }> {
+  const got = await fetchRowPage(ctx, row, source);
+  if (got.fetched) await onPageStored(got.pageId);
+  return { pageId: got.pageId, fetched: got.fetched, ...(await extractRowPage(ctx, row, got)) };
 }
 
 /** Decides paging for a channel page given the source's remembered newest post id. */

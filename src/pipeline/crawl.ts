@@ -6,14 +6,15 @@
  * codes become sources and are crawled within the depth limit (or wait for approval).
  */
 import { count, eq } from 'drizzle-orm';
-import { type Detection, type FrontierRow, frontier, sources } from '../../db/schema.ts';
+import type { Db } from '../../db/client.ts';
+import { type Detection, type FrontierRow, frontier, type Source, sources } from '../../db/schema.ts';
 import { captureStage } from '../capture/capture-stage.ts';
 import { captureReason } from '../capture/parent-bundle.ts';
 import type { StoredListing } from '../extract/extract-stage.ts';
 import { canonicalSourceUrl } from '../fetch/telegram-url.ts';
 import { qrStage } from '../qr/qr-stage.ts';
 import type { StageContext } from './context.ts';
-import { advanceCursor, fetchAndExtract, pagingFor } from './crawl-page.ts';
+import { advanceCursor, extractRowPage, fetchRowPage, pagingFor, type RowPage } from './crawl-page.ts';
 import { type Discovered, discoveredFrom, ensureSource, targetOf } from './discovery.ts';
 import {
   claimNext,
@@ -101,9 +102,9 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
   let version = 0; // bumped whenever rows are queued or finish: idle workers look again
 
   /** Queues a URL if the page budget allows: `queued`, `dup` (already in the run) or `full`. */
-  const queue = async (item: FrontierItem) => {
+  const queue = async (item: FrontierItem, db: Db = ctx.db) => {
     if (budget <= 0) return 'full' as const;
-    const id = await enqueue(ctx.db, runId, item);
+    const id = await enqueue(db, runId, item);
     if (id === undefined) return 'dup' as const;
     budget--;
     version++;
@@ -126,43 +127,69 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
     }
   };
 
+  /**
+   * Extract, post events, paging and scoring of a fetched page, in one transaction: one commit
+   * per page instead of one per statement, and a page is stored whole or not at all. Everything
+   * in it goes through `tx` (on PGlite a query on ctx.db would wait for this transaction forever).
+   */
+  async function storePage(row: FrontierRow, source: Source, got: RowPage) {
+    let queued = 0;
+    try {
+      return await ctx.db.transaction(async (t) => {
+        const tx = t as unknown as Db;
+        const txCtx: StageContext = { ...ctx, db: tx };
+        if (got.fetched) await recordPage(tx, row.id, got.pageId);
+        const r = await extractRowPage(txCtx, row, got);
+        const { page } = r;
+        if (page.kind === 'telegram') {
+          const newest = row.newestPostId ?? (page.postIds?.length ? page.postIds.at(-1)! : undefined);
+          let decision = pagingFor(row, page, source.newestPostId, {
+            maxOlderPages: opts.pages,
+            since: opts.since,
+          });
+          if (decision === 'more') {
+            const older = {
+              url: page.olderPage!,
+              sourceId: row.sourceId,
+              depth: row.depth,
+              pageNo: row.pageNo + 1,
+              newestPostId: newest,
+            };
+            const q = await queue(older, tx);
+            if (q === 'queued') queued++;
+            if (q === 'full') decision = 'pages';
+          }
+          // every new post is in: the next crawl pages back only to here (not when the budget cut paging short)
+          if (
+            decision !== 'more' &&
+            newest !== undefined &&
+            !(decision === 'pages' && opts.pages === undefined)
+          ) {
+            await advanceCursor(txCtx, row.sourceId, newest);
+          }
+        }
+        const texts = new Map(page.listings.map((l) => [l.id, l.text]));
+        const found = await scorePage(
+          txCtx,
+          row.sourceId,
+          page.listings.map((l) => l.id),
+          texts,
+        );
+        return { ...r, found };
+      });
+    } catch (err) {
+      budget += queued; // the rolled-back older page did not use the budget
+      throw err;
+    }
+  }
+
   async function processRow(row: FrontierRow) {
     const [source] = await ctx.db.select().from(sources).where(eq(sources.id, row.sourceId));
-    const r = await fetchAndExtract(ctx, row, source!, (pageId) => recordPage(ctx.db, row.id, pageId));
-    if (r.fetched) s.pages++;
-    events.edited += r.edited;
-    events.deleted += r.deleted;
-    const { page } = r;
-    if (page.kind === 'telegram') {
-      const newest = row.newestPostId ?? (page.postIds?.length ? page.postIds.at(-1)! : undefined);
-      let decision = pagingFor(row, page, source!.newestPostId, {
-        maxOlderPages: opts.pages,
-        since: opts.since,
-      });
-      if (decision === 'more') {
-        const older = {
-          url: page.olderPage!,
-          sourceId: row.sourceId,
-          depth: row.depth,
-          pageNo: row.pageNo + 1,
-          newestPostId: newest,
-        };
-        if ((await queue(older)) === 'full') decision = 'pages';
-      }
-      // every new post is in: the next crawl pages back only to here (not when the budget cut paging short)
-      if (
-        decision !== 'more' &&
-        newest !== undefined &&
-        !(decision === 'pages' && opts.pages === undefined)
-      ) {
-        await advanceCursor(ctx, row.sourceId, newest);
-      }
-    }
-    const found = await scorePage(
-      ctx,
-      row.sourceId,
-      page.listings.map((l) => l.id),
-    );
+    const got = await fetchRowPage(ctx, row, source!);
+    const { page, found, edited, deleted } = await storePage(row, source!, got);
+    if (got.fetched) s.pages++;
+    events.edited += edited;
+    events.deleted += deleted;
     for (const [i, l] of page.listings.entries()) {
       s.listings++;
       await processListing(l, found[i]!, row.depth, page.kind).catch((err) => fail(`listing ${l.id}`, err));

@@ -2,18 +2,22 @@
  * The score stage for a whole page at once: the same scoring and channel history as
  * detect/score-stage.ts, with one query for the page's existing detections, one for the channel's
  * recent history (carried forward in memory as each listing is scored, in page order) and one
- * insert, instead of four queries per listing. Idempotent on (listing, rule-pack version).
+ * insert (returning the rows), instead of four queries per listing. Idempotent on (listing, rule-pack version).
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { type Detection, detections, listings } from '../../db/schema.ts';
 import { scoreText } from '../detect/score.ts';
 import type { StageContext } from './context.ts';
 
-/** Scores the listings `listingIds` (all from source `sourceId`) and returns their detections, in order. */
+/**
+ * Scores the listings `listingIds` (all from source `sourceId`) and returns their detections, in
+ * order. `texts` may carry the listings' texts when the caller has them (else they are read).
+ */
 export async function scorePage(
   ctx: StageContext,
   sourceId: number | null,
   listingIds: number[],
+  texts?: ReadonlyMap<number, string>,
 ): Promise<Detection[]> {
   if (listingIds.length === 0) return [];
   const version = ctx.rules.version;
@@ -25,11 +29,17 @@ export async function scorePage(
   for (const d of existing) byListing.set(d.listingId, d);
   const todo = listingIds.filter((id) => !byListing.has(id));
   if (todo.length) {
-    const texts = await ctx.db
-      .select({ id: listings.id, text: listings.text })
-      .from(listings)
-      .where(inArray(listings.id, todo));
-    const textOf = new Map(texts.map((t) => [t.id, t.text]));
+    const textOf =
+      texts && todo.every((id) => texts.has(id))
+        ? texts
+        : new Map(
+            (
+              await ctx.db
+                .select({ id: listings.id, text: listings.text })
+                .from(listings)
+                .where(inArray(listings.id, todo))
+            ).map((t) => [t.id, t.text]),
+          );
     const { window, threshold } = { window: ctx.rules.channel.window, threshold: ctx.rules.threshold };
     // most recent first, as channelHistory() sees it
     const recent =
@@ -56,12 +66,17 @@ export async function scorePage(
       }
       return { listingId: id, rulePackVersion: version, flagged, verdict, score, matches };
     });
-    await ctx.db.insert(detections).values(rows).onConflictDoNothing();
-    const stored = await ctx.db
-      .select()
-      .from(detections)
-      .where(and(inArray(detections.listingId, todo), eq(detections.rulePackVersion, version)));
-    for (const d of stored) byListing.set(d.listingId, d);
+    const inserted = await ctx.db.insert(detections).values(rows).onConflictDoNothing().returning();
+    for (const d of inserted) byListing.set(d.listingId, d);
+    // another worker scored some of them in the meantime: read theirs
+    const raced = todo.filter((id) => !byListing.has(id));
+    if (raced.length) {
+      const stored = await ctx.db
+        .select()
+        .from(detections)
+        .where(and(inArray(detections.listingId, raced), eq(detections.rulePackVersion, version)));
+      for (const d of stored) byListing.set(d.listingId, d);
+    }
   }
   return listingIds.map((id) => byListing.get(id)!);
 }
