@@ -13,6 +13,8 @@ export interface StoredListing {
   textSha256: string;
   /** The listing's text, as stored (scored next without reading it back). */
   text: string;
+  /** Stored by this extraction (not seen before), so nothing refers to it yet. */
+  isNew: boolean;
   /** Telegram post id. */
   postId?: number;
   postedAt?: string;
@@ -60,7 +62,7 @@ export async function extractStage(
     imageUrls: l.imageUrls,
     meta: l.meta as Record<string, unknown> | undefined,
   }));
-  const ids = await storeListings(ctx, rows);
+  const { ids, fresh } = await storeListings(ctx, rows);
   const stored: StoredListing[] = extracted.listings.map((l, i) => {
     const forward = l.meta?.forwardedFrom?.url;
     return {
@@ -68,6 +70,7 @@ export async function extractStage(
       permalink: l.permalink,
       textSha256: rows[i]!.textSha256,
       text: l.text,
+      isNew: fresh.has(ids[i]!),
       postId: l.meta?.postId,
       postedAt: l.postedAt,
       links: forward ? [...l.links, forward] : l.links,
@@ -84,9 +87,12 @@ export async function extractStage(
   };
 }
 
-/** Inserts the page's listings in one statement; returns each one's id, new or already stored. */
-async function storeListings(ctx: StageContext, rows: (typeof listings.$inferInsert)[]): Promise<number[]> {
-  if (rows.length === 0) return [];
+/** Inserts the page's listings in one statement; returns each one's id, new or already stored, and the new ids. */
+async function storeListings(
+  ctx: StageContext,
+  rows: (typeof listings.$inferInsert)[],
+): Promise<{ ids: number[]; fresh: Set<number> }> {
+  if (rows.length === 0) return { ids: [], fresh: new Set() };
   const key = (permalink: string, hash: string) => `${permalink}\n${hash}`;
   const ids = new Map<string, number>();
   const inserted = await ctx.db
@@ -95,6 +101,7 @@ async function storeListings(ctx: StageContext, rows: (typeof listings.$inferIns
     .onConflictDoNothing()
     .returning({ id: listings.id, permalink: listings.permalink, hash: listings.textSha256 });
   for (const r of inserted) ids.set(key(r.permalink, r.hash), r.id);
+  const fresh = new Set(inserted.map((r) => r.id));
   const missing = rows.filter((r) => !ids.has(key(r.permalink, r.textSha256)));
   if (missing.length) {
     const found = await ctx.db
@@ -109,7 +116,7 @@ async function storeListings(ctx: StageContext, rows: (typeof listings.$inferIns
       );
     for (const r of found) ids.set(key(r.permalink, r.hash), r.id);
   }
-  return rows.map((r) => ids.get(key(r.permalink, r.textSha256))!);
+  return { ids: rows.map((r) => ids.get(key(r.permalink, r.textSha256))!), fresh };
 }
 
 function validDate(raw: string | undefined): Date | null {

@@ -68,6 +68,14 @@ function loopbackExempt(config: Config): HostLimiter {
   };
 }
 
+/** A response fetched and its body put in the blob store, not yet recorded as a page. */
+export interface Fetched {
+  url: string;
+  sourceId?: number;
+  res: FetchResult;
+  bodySha256: string;
+}
+
 /**
  * Fetches `url` (canonical) and stores it; returns the stored page's id, its row and its body (so
  * the next stage need not read back what was just written). Throws FetchError on failure.
@@ -76,14 +84,35 @@ export async function fetchStage(
   ctx: StageContext,
   input: { url: string; sourceId?: number },
   opts: FetchStageOptions = {},
-): Promise<{ pageId: number; page: Page; body: Buffer }> {
+): Promise<StoredPage> {
+  return storeFetched(ctx, await fetchToBlob(ctx, input, opts));
+}
+
+/** The fetch half of the stage: fetches `url` and puts the body in the blob store. */
+export async function fetchToBlob(
+  ctx: StageContext,
+  input: { url: string; sourceId?: number },
+  opts: FetchStageOptions = {},
+): Promise<Fetched> {
   const res = await fetchPage(ctx, fetchUrlFor(input.url, ctx.config.telegramBase), opts);
-  const bodySha256 = await ctx.blobs.put(res.body);
+  return { ...input, res, bodySha256: await ctx.blobs.put(res.body) };
+}
+
+/** A stored page: its id, row and body. */
+export interface StoredPage {
+  pageId: number;
+  page: Page;
+  body: Buffer;
+}
+
+/** The store half of the stage: records the fetched response as a page (once per URL and body). */
+export async function storeFetched(ctx: Pick<StageContext, 'db'>, f: Fetched): Promise<StoredPage> {
+  const { res, bodySha256 } = f;
   const [inserted] = await ctx.db
     .insert(pages)
     .values({
-      sourceId: input.sourceId,
-      url: input.url,
+      sourceId: f.sourceId,
+      url: f.url,
       finalUrl: res.finalUrl,
       status: res.status,
       headers: res.headers,
@@ -103,7 +132,7 @@ export async function fetchStage(
       await ctx.db
         .select()
         .from(pages)
-        .where(and(eq(pages.url, input.url), eq(pages.bodySha256, bodySha256)))
+        .where(and(eq(pages.url, f.url), eq(pages.bodySha256, bodySha256)))
     )[0]!;
   return { pageId: page.id, page, body: res.body };
 }

@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { type FrontierRow, type Page, type Source, sources } from '../../db/schema.ts';
 import { type ExtractResult, extractStage } from '../extract/extract-stage.ts';
-import { fetchStage } from '../fetch/fetch-stage.ts';
+import { type Fetched, fetchToBlob, storeFetched } from '../fetch/fetch-stage.ts';
 import type { StageContext } from './context.ts';
 import { storedPageOf } from './frontier.ts';
 import { type PagingDecision, type PagingLimits, pageBack } from './paging.ts';
@@ -28,34 +28,46 @@ export interface PageOutcome {
   deleted: number;
 }
 
-/** A row's page once fetched (or found stored): the fetch hands over the row and body it stored. */
-export interface RowPage {
+/** A row's page: fetched now (stored by storeRowPage) or stored before. */
+export type RowPage = { fetched: true; pending: Fetched } | { fetched: false; pageId: number };
+
+/** A row's stored page; the fetch hands over the row and body it stored, so they are not read back. */
+export interface RowStored {
   pageId: number;
-  fetched: boolean;
   stored?: { page: Page; body: Buffer };
 }
 
-/** Fetches the row's page, unless a stored page is already recorded on the row (or found after a crash). */
+/**
+ * Fetches the row's page (body into the blob store), unless a stored page is already recorded on
+ * the row (or found after a crash). The page row itself is written by storeRowPage.
+ */
 export async function fetchRowPage(
   ctx: StageContext,
   row: FrontierRow,
   source: Pick<Source, 'render' | 'respectRobots'>,
 ): Promise<RowPage> {
   const pageId = row.attempts > 1 ? await storedPageOf(ctx.db, row) : row.pageId;
-  if (pageId !== null) return { pageId, fetched: false };
-  const f = await fetchStage(
+  if (pageId !== null) return { fetched: false, pageId };
+  const pending = await fetchToBlob(
     ctx,
     { url: row.url, sourceId: row.sourceId },
     { render: source.render, respectRobots: source.respectRobots },
   );
-  return { pageId: f.pageId, fetched: true, stored: { page: f.page, body: f.body } };
+  return { fetched: true, pending };
 }
 
-/** Extracts the row's page; records post events and the source's state. */
+/** Records a page fetched by fetchRowPage (in the caller's transaction, if any). */
+export async function storeRowPage(ctx: Pick<StageContext, 'db'>, got: RowPage): Promise<RowStored> {
+  if (!got.fetched) return { pageId: got.pageId };
+  const { pageId, page, body } = await storeFetched(ctx, got.pending);
+  return { pageId, stored: { page, body } };
+}
+
+/** Extracts the row's stored page; records post events and the source's state. */
 export async function extractRowPage(
   ctx: StageContext,
   row: FrontierRow,
-  got: RowPage,
+  got: RowStored,
 ): Promise<{ page: ExtractResult; edited: number; deleted: number }> {
   const { pageId } = got;
   const page = await extractStage(ctx, { pageId, stored: got.stored });
@@ -70,10 +82,7 @@ export async function extractRowPage(
   }
   if (row.pageNo === 0) {
     const preview = page.kind === 'telegram' || (!page.noPreview && !row.url.startsWith('https://t.me/s/'));
-    await markSource(ctx.db, row.sourceId, { ok: true, preview });
-    if (page.channel) {
-      await ctx.db.update(sources).set({ channel: page.channel }).where(eq(sources.id, row.sourceId));
-    }
+    await markSource(ctx.db, row.sourceId, { ok: true, preview }, page.channel);
   }
   return { page, ...events };
 }
@@ -86,8 +95,9 @@ export async function fetchAndExtract(
   onPageStored: (pageId: number) => Promise<void>,
 ): Promise<{ pageId: number; fetched: boolean; page: ExtractResult; edited: number; deleted: number }> {
   const got = await fetchRowPage(ctx, row, source);
-  if (got.fetched) await onPageStored(got.pageId);
-  return { pageId: got.pageId, fetched: got.fetched, ...(await extractRowPage(ctx, row, got)) };
+  const stored = await storeRowPage(ctx, got);
+  if (got.fetched) await onPageStored(stored.pageId);
+  return { pageId: stored.pageId, fetched: got.fetched, ...(await extractRowPage(ctx, row, stored)) };
 }
 
 /** Decides paging for a channel page given the source's remembered newest post id. */

@@ -10,11 +10,18 @@ import type { Db } from '../../db/client.ts';
 import { type Detection, type FrontierRow, frontier, type Source, sources } from '../../db/schema.ts';
 import { captureStage } from '../capture/capture-stage.ts';
 import { captureReason } from '../capture/parent-bundle.ts';
-import type { StoredListing } from '../extract/extract-stage.ts';
+import type { ExtractResult, StoredListing } from '../extract/extract-stage.ts';
 import { canonicalSourceUrl } from '../fetch/telegram-url.ts';
 import { qrStage } from '../qr/qr-stage.ts';
 import type { StageContext } from './context.ts';
-import { advanceCursor, extractRowPage, fetchRowPage, pagingFor, type RowPage } from './crawl-page.ts';
+import {
+  advanceCursor,
+  extractRowPage,
+  fetchRowPage,
+  pagingFor,
+  type RowPage,
+  storeRowPage,
+} from './crawl-page.ts';
 import { type Discovered, discoveredFrom, ensureSource, targetOf } from './discovery.ts';
 import {
   claimNext,
@@ -138,8 +145,9 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
       return await ctx.db.transaction(async (t) => {
         const tx = t as unknown as Db;
         const txCtx: StageContext = { ...ctx, db: tx };
-        if (got.fetched) await recordPage(tx, row.id, got.pageId);
-        const r = await extractRowPage(txCtx, row, got);
+        const stored = await storeRowPage(txCtx, got);
+        if (got.fetched) await recordPage(tx, row.id, stored.pageId);
+        const r = await extractRowPage(txCtx, row, stored);
         const { page } = r;
         if (page.kind === 'telegram') {
           const newest = row.newestPostId ?? (page.postIds?.length ? page.postIds.at(-1)! : undefined);
@@ -168,14 +176,19 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
             await advanceCursor(txCtx, row.sourceId, newest);
           }
         }
-        const texts = new Map(page.listings.map((l) => [l.id, l.text]));
         const found = await scorePage(
           txCtx,
           row.sourceId,
           page.listings.map((l) => l.id),
-          texts,
+          {
+            texts: new Map(page.listings.map((l) => [l.id, l.text])),
+            fresh: new Set(page.listings.filter((l) => l.isNew).map((l) => l.id)),
+          },
         );
-        return { ...r, found };
+        // nothing left to do outside the transaction (no images, captures or links to follow): done now
+        const done = !workAfterScoring(row, page);
+        if (done) await markDone(tx, row.id);
+        return { ...r, found, done };
       });
     } catch (err) {
       budget += queued; // the rolled-back older page did not use the budget
@@ -186,7 +199,7 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
   async function processRow(row: FrontierRow) {
     const [source] = await ctx.db.select().from(sources).where(eq(sources.id, row.sourceId));
     const got = await fetchRowPage(ctx, row, source!);
-    const { page, found, edited, deleted } = await storePage(row, source!, got);
+    const { page, found, edited, deleted, done } = await storePage(row, source!, got);
     if (got.fetched) s.pages++;
     events.edited += edited;
     events.deleted += deleted;
@@ -194,7 +207,14 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
       s.listings++;
       await processListing(l, found[i]!, row.depth, page.kind).catch((err) => fail(`listing ${l.id}`, err));
     }
-    await markDone(ctx.db, row.id);
+    if (!done) await markDone(ctx.db, row.id);
+  }
+
+  /** Whether processListing has database or network work for some listing of the page. */
+  function workAfterScoring(row: FrontierRow, page: ExtractResult): boolean {
+    if (!opts.noCapture) return true;
+    if (page.listings.some((l) => l.imageCount > 0)) return true;
+    return row.depth + 1 <= maxDepth && page.listings.some((l) => discoveredFrom(l, page.kind).length > 0);
   }
 
   /** qr (scored already) → capture → follow: a listing is captured before the targets it leads to, so they can link to it. */

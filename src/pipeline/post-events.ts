@@ -62,24 +62,24 @@ export async function recordPostEvents(
   return { edited: edits.length, deleted: deleted.length };
 }
 
-/** The current text hash of each permalink: the latest edit's, else the first listing's. */
+/** The current text hash of each permalink: the latest edit's, else the first listing's (one round trip). */
 async function lastKnownHashes(db: Db, permalinks: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const first = await db
-    .selectDistinctOn([listings.permalink], { permalink: listings.permalink, hash: listings.textSha256 })
-    .from(listings)
-    .where(inArray(listings.permalink, permalinks))
-    .orderBy(listings.permalink, listings.id);
-  for (const r of first) out.set(r.permalink, r.hash);
-  const edits = await db
-    .selectDistinctOn([postEvents.permalink], {
-      permalink: postEvents.permalink,
-      hash: postEvents.newTextSha256,
-    })
-    .from(postEvents)
-    .where(and(inArray(postEvents.permalink, permalinks), eq(postEvents.kind, 'edited')))
-    .orderBy(postEvents.permalink, desc(postEvents.id));
-  for (const r of edits) if (r.hash) out.set(r.permalink, r.hash);
+  const res = (await db.execute(sql`
+    (select distinct on (${listings.permalink}) ${listings.permalink} as permalink,
+            ${listings.textSha256} as hash, 0 as edit
+       from ${listings} where ${inArray(listings.permalink, permalinks)}
+      order by ${listings.permalink}, ${listings.id})
+    union all
+    (select distinct on (${postEvents.permalink}) ${postEvents.permalink}, ${postEvents.newTextSha256}, 1
+       from ${postEvents}
+      where ${and(inArray(postEvents.permalink, permalinks), eq(postEvents.kind, 'edited'))}
+      order by ${postEvents.permalink}, ${postEvents.id} desc)`)) as unknown as {
+    rows: { permalink: string; hash: string | null; edit: number }[];
+  };
+  // first listings, then edits over them
+  const rows = [...res.rows].sort((a, b) => Number(a.edit) - Number(b.edit));
+  for (const r of rows) if (r.hash) out.set(r.permalink, r.hash);
   return out;
 }
 

@@ -9,24 +9,36 @@ import { type Detection, detections, listings } from '../../db/schema.ts';
 import { scoreText } from '../detect/score.ts';
 import type { StageContext } from './context.ts';
 
+/** What the caller already knows of the listings, so it is not read back. */
+export interface KnownListings {
+  /** The listings' texts. */
+  texts?: ReadonlyMap<number, string>;
+  /** Listings stored just now in the caller's transaction: none has a detection yet. */
+  fresh?: ReadonlySet<number>;
+}
+
 /**
  * Scores the listings `listingIds` (all from source `sourceId`) and returns their detections, in
- * order. `texts` may carry the listings' texts when the caller has them (else they are read).
+ * order. `known` may carry the listings' texts and which are new (else they are read).
  */
 export async function scorePage(
   ctx: StageContext,
   sourceId: number | null,
   listingIds: number[],
-  texts?: ReadonlyMap<number, string>,
+  known: KnownListings = {},
 ): Promise<Detection[]> {
   if (listingIds.length === 0) return [];
   const version = ctx.rules.version;
   const byListing = new Map<number, Detection>();
-  const existing = await ctx.db
-    .select()
-    .from(detections)
-    .where(and(inArray(detections.listingId, listingIds), eq(detections.rulePackVersion, version)));
-  for (const d of existing) byListing.set(d.listingId, d);
+  const { texts, fresh } = known;
+  const maybeScored = fresh ? listingIds.filter((id) => !fresh.has(id)) : listingIds;
+  if (maybeScored.length) {
+    const existing = await ctx.db
+      .select()
+      .from(detections)
+      .where(and(inArray(detections.listingId, maybeScored), eq(detections.rulePackVersion, version)));
+    for (const d of existing) byListing.set(d.listingId, d);
+  }
   const todo = listingIds.filter((id) => !byListing.has(id));
   if (todo.length) {
     const textOf =

@@ -5,19 +5,25 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { sources } from '../../db/schema.ts';
+import { type Source, sources } from '../../db/schema.ts';
 import { FetchError } from '../fetch/errors.ts';
 
 /** What the crawl saw of a source. */
 export type SourceOutcome = { ok: true; preview: boolean } | { ok: false; error: unknown };
 
-/** Records the outcome on the source row. */
-export async function markSource(db: Db, sourceId: number, outcome: SourceOutcome): Promise<void> {
+/** Records the outcome on the source row (and the channel header, when the page showed one). */
+export async function markSource(
+  db: Db,
+  sourceId: number,
+  outcome: SourceOutcome,
+  channel?: Source['channel'],
+): Promise<void> {
   const now = new Date();
+  const header = channel ? { channel } : {};
   if (outcome.ok && outcome.preview) {
     await db
       .update(sources)
-      .set({ status: 'ok', lastCrawledAt: now, lastOkAt: now, offlineSince: null })
+      .set({ status: 'ok', lastCrawledAt: now, lastOkAt: now, offlineSince: null, ...header })
       .where(eq(sources.id, sourceId));
     return;
   }
@@ -27,7 +33,10 @@ export async function markSource(db: Db, sourceId: number, outcome: SourceOutcom
       ? 'gone'
       : undefined;
   if (!gone) {
-    await db.update(sources).set({ status: 'error', lastCrawledAt: now }).where(eq(sources.id, sourceId));
+    await db
+      .update(sources)
+      .set({ status: 'error', lastCrawledAt: now, ...header })
+      .where(eq(sources.id, sourceId));
     return;
   }
   // A source that was up and now is gone is offline since now; one never seen up just has the status.
@@ -36,6 +45,7 @@ export async function markSource(db: Db, sourceId: number, outcome: SourceOutcom
     .set({
       status: gone,
       lastCrawledAt: now,
+      ...header,
       offlineSince: sql`case when ${sources.lastOkAt} is not null then coalesce(${sources.offlineSince}, ${now.toISOString()}::timestamptz) end`,
     })
     .where(eq(sources.id, sourceId));
