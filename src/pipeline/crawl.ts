@@ -146,7 +146,6 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
         const tx = t as unknown as Db;
         const txCtx: StageContext = { ...ctx, db: tx };
         const stored = await storeRowPage(txCtx, got);
-        if (got.fetched) await recordPage(tx, row.id, stored.pageId);
         const r = await extractRowPage(txCtx, row, stored);
         const { page } = r;
         if (page.kind === 'telegram') {
@@ -185,9 +184,12 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
             fresh: new Set(page.listings.filter((l) => l.isNew).map((l) => l.id)),
           },
         );
-        // nothing left to do outside the transaction (no images, captures or links to follow): done now
+        // the row remembers its page (a resumed crawl does not fetch it again), and is done
+        // here when nothing is left to do outside the transaction
+        const pageId = got.fetched ? stored.pageId : undefined;
         const done = !workAfterScoring(row, page);
-        if (done) await markDone(tx, row.id);
+        if (done) await markDone(tx, row.id, pageId);
+        else if (pageId !== undefined) await recordPage(tx, row.id, pageId);
         return { ...r, found, done };
       });
     } catch (err) {
@@ -210,7 +212,7 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
     if (!done) await markDone(ctx.db, row.id);
   }
 
-  /** Whether processListing has database or network work for some listing of the page. */
+  /** Whether processListing has database or network work for some listing of the page (captures, images, links to follow). */
   function workAfterScoring(row: FrontierRow, page: ExtractResult): boolean {
     if (!opts.noCapture) return true;
     if (page.listings.some((l) => l.imageCount > 0)) return true;

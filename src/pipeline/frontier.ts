@@ -102,11 +102,16 @@ export async function storedPageOf(db: Db, row: Pick<FrontierRow, 'runId' | 'url
   return found?.id ?? null;
 }
 
-/** Marks a row done. */
-export async function markDone(db: Db, id: number): Promise<void> {
+/** Marks a row done (recording its stored page too, when given). */
+export async function markDone(db: Db, id: number, pageId?: number): Promise<void> {
   await db
     .update(frontier)
-    .set({ state: 'done', lastError: null, updatedAt: new Date() })
+    .set({
+      state: 'done',
+      lastError: null,
+      updatedAt: new Date(),
+      ...(pageId === undefined ? {} : { pageId }),
+    })
     .where(eq(frontier.id, id));
 }
 
