@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { type Zippable, zipSync } from 'fflate';
 import sharp from 'sharp';
 import type { Db } from '../../db/client.ts';
@@ -68,6 +68,24 @@ export async function exportPacket(input: ExportInput) {
       `refusing to export ${problems.length} bundle(s) that lack proof: ${problems.join('; ')}`,
     );
   }
+  // Claim the output file before any custody event is written, so a path that cannot be written
+  // fails here and leaves no "exported" record behind.
+  const out = await open(input.out, 'wx').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EEXIST') throw new DozorError(`${input.out} already exists: choose another --out`);
+    throw new DozorError(`cannot write ${input.out}: ${err.code ?? err.message}`);
+  });
+  try {
+    return await writePacket(input, user.name, ids, out);
+  } catch (err) {
+    await out.close().catch(() => {});
+    await rm(input.out, { force: true });
+    throw err;
+  }
+}
+
+/** Records the export in the custody log, builds the signed bag and writes it to `out`. */
+async function writePacket(input: ExportInput, actor: string, ids: string[], out: FileHandle) {
+  const user = { name: actor };
   const packetId = randomUUID();
   const createdAt = new Date().toISOString();
   await input.db.transaction(async (tx) => {
@@ -134,10 +152,8 @@ export async function exportPacket(input: ExportInput) {
     const stored = /\.(png|jpe?g|webp|gif|pdf|zip|gz)$/i.test(path);
     zippable[`dozor-${packetId}/${path}`] = [bytes, { level: stored ? 0 : 6 }];
   }
-  await writeFile(input.out, zipSync(zippable), { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'EEXIST') throw new DozorError(`${input.out} already exists: choose another --out`);
-    throw err;
-  });
+  await out.writeFile(zipSync(zippable));
+  await out.close();
   return { packetId, bundles: ids, fingerprint: input.key.fingerprint };
 }
 

@@ -159,6 +159,12 @@ describe('refusal and custody', () => {
       new RegExp(`${childId}: text\\.txt: blob ${txt.sha256} is corrupt`),
     );
     writeFileSync(path, original);
+    // An output that cannot be written fails before the custody log records any export.
+    const eventsBefore = (await custodyEventsOf(rt.ctx.db)).length;
+    await expect(exportPacket({ ...base, out: join(home, 'no-such-dir', 'p.zip') })).rejects.toThrow(
+      /^cannot write .*no-such-dir\/p\.zip: ENOENT$/,
+    );
+    expect((await custodyEventsOf(rt.ctx.db)).length).toBe(eventsBefore);
     const r = await exportPacket({ ...base, out: join(home, 'packet.zip') });
     expect(r.bundles.sort()).toEqual([parentId, childId].sort());
     packet = readFileSync(join(home, 'packet.zip'));
