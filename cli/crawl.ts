@@ -1,12 +1,13 @@
 /** `dozor crawl`: one crawl of the seeds (or of all enabled sources) through every stage. */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Config } from '../src/config/config.ts';
+import { DozorError } from '../src/config/errors.ts';
 import { type CrawlSummary, crawl } from '../src/pipeline/crawl.ts';
 import { crawlableSources } from '../src/pipeline/due-sources.ts';
 import { progressLine } from '../src/pipeline/progress.ts';
 import { openRuntime } from '../src/pipeline/runtime.ts';
 import { runQueuedCrawl } from './crawl-queued.ts';
-import { intOption } from './options.ts';
+import { intOption, urlOption } from './options.ts';
 import { action, printJson } from './run-action.ts';
 
 export interface CrawlFlags {
@@ -28,6 +29,10 @@ export interface CrawlFlags {
 export async function runCrawl(config: Config, flags: CrawlFlags): Promise<CrawlSummary | undefined> {
   const cfg = { ...config, allowPrivate: config.allowPrivate || Boolean(flags.allowPrivate) };
   if (cfg.redisUrl) return runQueuedCrawl(cfg, flags); // distributed mode: workers do the stages
+  if ((flags as { detach?: boolean }).detach)
+    throw new DozorError(
+      '--detach queues the crawl for workers: set REDIS_URL (see README, Running on many machines)',
+    );
   const rt = await openRuntime(cfg, { browser: flags.capture });
   try {
     let seeds = flags.seed;
@@ -118,7 +123,7 @@ export function registerCrawl(program: Command): void {
       .option(
         '--seed <url>',
         'a URL to start from (repeatable)',
-        (v: string, all: string[]) => [...all, v],
+        (v: string, all: string[]) => [...all, urlOption(v)],
         [] as string[],
       )
       .option('--detach', 'with REDIS_URL: queue the crawl and return at once'),

@@ -18,6 +18,19 @@ export function choiceOption<T extends string>(choices: readonly T[]) {
   };
 }
 
+/** An absolute http(s) URL. */
+export function urlOption(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`not an http(s) URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError(`not an http(s) URL: ${value}`);
+  return value;
+}
+
 /** A duration such as `30m`, `1h` or `2d`, in seconds. */
 export function durationOption(value: string): number {
   const m = /^(\d+)\s*([smhd])$/.exec(value.trim());

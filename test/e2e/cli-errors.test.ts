@@ -72,6 +72,14 @@ describe('CLI errors', () => {
   it('usage errors exit 2; --help exits 0', async () => {
     expect((await runCli(['review', 'abc'], env())).code).toBe(2);
     expect((await runCli(['crawl', '--depth', 'deep'], env())).code).toBe(2);
+    const notUrl = await runCli(['crawl', '--seed', 'ftp://x.example/'], env());
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toContain('not an http(s) URL: ftp://x.example/');
+    const detach = await runCli(['crawl', '--detach', '--seed', 'https://t.me/s/x'], env());
+    expect([detach.code, detach.stderr]).toEqual([
+      1,
+      'dozor: --detach queues the crawl for workers: set REDIS_URL (see README, Running on many machines)\n',
+    ]);
     expect((await runCli(['users', 'add', 'x1', '--role', 'king'], env())).code).toBe(2);
     const help = await runCli(['export', '--help'], env());
     expect(help.code).toBe(0);
