@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { DozorError } from '../src/config/errors.ts';
 import { backtest, compareOutcomes, type Labelled } from '../src/detect/backtest.ts';
 import { formatReport } from '../src/detect/backtest-report.ts';
 import { lintPack } from '../src/detect/lint.ts';
@@ -16,7 +17,6 @@ import {
 } from '../src/detect/pack-admin.ts';
 import { perturb } from '../src/detect/perturb.ts';
 import { scoreText } from '../src/detect/score.ts';
-
 import { action, forTerminal, printJson } from './run-action.ts';
 
 /** Where patterns already proven safe from ReDoS are remembered. */
@@ -114,7 +114,12 @@ export function registerRules(program: Command): void {
           opts: { compare?: string; split?: string; perturb?: boolean; json?: boolean },
         ) => {
           const pack = loadRulePack(config.rulesDir);
-          const items = readLabelled(file).filter((i) => !opts.split || i.split === opts.split);
+          const all = readLabelled(file);
+          const items = all.filter((i) => !opts.split || i.split === opts.split);
+          if (opts.split && items.length === 0) {
+            const known = [...new Set(all.map((i) => i.split).filter(Boolean))].join(', ') || 'none';
+            throw new DozorError(`no lines with split "${opts.split}" in ${file} (splits there: ${known})`);
+          }
           const report = backtest(pack, items);
           const perturbed = opts.perturb
             ? backtest(

@@ -75,6 +75,14 @@ describe('CLI errors', () => {
     const notUrl = await runCli(['crawl', '--seed', 'ftp://x.example/'], env());
     expect(notUrl.code).toBe(2);
     expect(notUrl.stderr).toContain('not an http(s) URL: ftp://x.example/');
+    const split = await runCli(
+      ['rules', 'backtest', `${root}/fixtures/listings/listings.jsonl`, '--split', 'nosuch'],
+      env(),
+    );
+    expect([split.code, split.stderr]).toEqual([
+      1,
+      `dozor: no lines with split "nosuch" in ${root}/fixtures/listings/listings.jsonl (splits there: train, heldout)\n`,
+    ]);
     const detach = await runCli(['crawl', '--detach', '--seed', 'https://t.me/s/x'], env());
     expect([detach.code, detach.stderr]).toEqual([
       1,
