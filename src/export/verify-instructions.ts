@@ -3,7 +3,8 @@ export function verifyInstructions(fingerprint: string): string {
   return `How to verify this evidence packet without Dozor
 ==================================================
 
-This folder is a BagIt bag (RFC 8493). Unzip it, open a terminal in the unzipped folder and run:
+This folder is a BagIt bag (RFC 8493). Unzip the packet, open a terminal in the folder that holds
+this file (the ZIP unpacks into dozor-<packet id>/: cd into it first) and run:
 
 1. Every evidence file is unchanged (each line must say OK):
 
