@@ -2,8 +2,8 @@
  * Opens the database: PGlite in a folder (embedded default) or Postgres at a URL, migrated with
  * the same committed migrations either way.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -32,7 +32,7 @@ export type DbTarget = { url: string } | { dir: string };
 /** Opens and migrates the database. Throws with a one-line message when it cannot be reached. */
 export async function openDb(target: DbTarget): Promise<DbHandle> {
   if ('url' in target) return openPostgres(target.url);
-  if (!target.dir.startsWith('memory://')) mkdirSync(target.dir, { recursive: true });
+  if (!target.dir.startsWith('memory://')) makeDir(target.dir);
   let client: PGlite;
   try {
     client = await PGlite.create(target.dir);
@@ -44,6 +44,25 @@ export async function openDb(target: DbTarget): Promise<DbHandle> {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder });
   return { db, engine: 'pglite', close: () => client.close() };
+}
+
+/**
+ * Creates `dir` and its parents one level at a time. Node's recursive mkdir never returns under
+ * some virtual file systems (a DOZOR_HOME under /proc spun forever), and this says which part failed.
+ */
+function makeDir(dir: string): void {
+  const parts = resolve(dir).split(sep).filter(Boolean);
+  let path: string = sep;
+  for (const part of parts) {
+    path = join(path, part);
+    try {
+      mkdirSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(path).isDirectory()) continue;
+      throw new Error(`cannot create the state folder ${dir}: ${path}: ${code ?? (err as Error).message}`);
+    }
+  }
 }
 
 async function openPostgres(url: string): Promise<DbHandle> {

@@ -75,6 +75,11 @@ describe('CLI errors', () => {
     const notUrl = await runCli(['crawl', '--seed', 'ftp://x.example/'], env());
     expect(notUrl.code).toBe(2);
     expect(notUrl.stderr).toContain('not an http(s) URL: ftp://x.example/');
+    const badHome = await runCli(['bundles', 'list'], { ...env(), DOZOR_HOME: '/proc/nope' });
+    expect([badHome.code, badHome.stderr]).toEqual([
+      1,
+      'dozor: cannot create the state folder /proc/nope/db: /proc/nope: ENOENT\n',
+    ]);
     const split = await runCli(
       ['rules', 'backtest', `${root}/fixtures/listings/listings.jsonl`, '--split', 'nosuch'],
       env(),
