@@ -44,7 +44,9 @@ export async function runWatch(config: Config, flags: WatchFlags): Promise<void>
       } else if (flags.once && !flags.json) process.stderr.write('nothing due\n');
       if (flags.once) break;
       const next = (await secondsUntilDue(rt.ctx.db)) ?? flags.idle;
-      await sleep(Math.min(Math.max(next, 1), flags.idle) * 1000, stop.signal);
+      const wait = Math.min(Math.max(next, 1), flags.idle);
+      if (!flags.json) process.stderr.write(`waiting ${wait}s for the next due source (Ctrl-C stops)\n`);
+      await sleep(wait * 1000, stop.signal);
     }
   } finally {
     process.off('SIGINT', onSignal);
