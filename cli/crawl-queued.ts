@@ -4,7 +4,7 @@
  */
 import type { Config } from '../src/config/config.ts';
 import type { CrawlSummary } from '../src/pipeline/crawl.ts';
-import { crawlableSources } from '../src/pipeline/due-sources.ts';
+import { seedsOrSources } from '../src/pipeline/due-sources.ts';
 import { formatDuration } from '../src/pipeline/progress.ts';
 import { openRuntime } from '../src/pipeline/runtime.ts';
 import { checkRedis, queueConnection } from '../src/queue/connection.ts';
@@ -24,12 +24,7 @@ export async function runQueuedCrawl(
   const rt = await openRuntime(config);
   const queues = openQueues(conn);
   try {
-    let seeds = flags.seed;
-    if (seeds.length === 0) {
-      seeds = await crawlableSources(rt.ctx.db);
-      if (seeds.length === 0)
-        throw new Error('nothing to crawl: give --seed URL or add sources with: dozor sources add URL');
-    }
+    const seeds = await seedsOrSources(rt.ctx.db, flags.seed);
     const run = await startRun(rt.ctx, queues, seeds, {
       depth: flags.depth,
       maxPages: flags.maxPages,

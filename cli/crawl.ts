@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Config } from '../src/config/config.ts';
 import { DozorError } from '../src/config/errors.ts';
 import { type CrawlSummary, crawl } from '../src/pipeline/crawl.ts';
-import { crawlableSources } from '../src/pipeline/due-sources.ts';
+import { seedsOrSources } from '../src/pipeline/due-sources.ts';
 import { progressLine } from '../src/pipeline/progress.ts';
 import { openRuntime } from '../src/pipeline/runtime.ts';
 import { runQueuedCrawl } from './crawl-queued.ts';
@@ -35,12 +35,7 @@ export async function runCrawl(config: Config, flags: CrawlFlags): Promise<Crawl
     );
   const rt = await openRuntime(cfg, { browser: flags.capture });
   try {
-    let seeds = flags.seed;
-    if (seeds.length === 0) {
-      seeds = await crawlableSources(rt.ctx.db);
-      if (seeds.length === 0)
-        throw new Error('nothing to crawl: give --seed URL or add sources with: dozor sources add URL');
-    }
+    const seeds = await seedsOrSources(rt.ctx.db, flags.seed);
     const { summary, failedSeeds } = await crawlWithProgress(rt.ctx, seeds, flags);
     if (flags.json) printJson(summary);
     else printSummary(summary);

@@ -47,3 +47,12 @@ export async function secondsUntilDue(db: Db, now = new Date()): Promise<number 
   if (!row?.next) return undefined;
   return Math.max(0, (new Date(row.next).getTime() - now.getTime()) / 1000);
 }
+
+/** The given seeds, or else every crawlable source; an error when there is neither. */
+export async function seedsOrSources(db: Db, seeds: string[]): Promise<string[]> {
+  if (seeds.length) return seeds;
+  const all = await crawlableSources(db);
+  if (all.length === 0)
+    throw new Error('nothing to crawl: give --seed URL or add sources with: dozor sources add URL');
+  return all;
+}

@@ -18,14 +18,20 @@ export interface FrontierItem {
   newestPostId?: number;
 }
 
-/** The unfinished run, if a crawl was interrupted (its claimed rows go back to the queue), else a new run. */
-export async function openRun(db: Db): Promise<{ runId: number; resumed: boolean }> {
+/** The newest run that has not finished, if any. */
+export async function unfinishedRun(db: Db): Promise<{ id: number } | undefined> {
   const [open] = await db
     .select({ id: crawlRuns.id })
     .from(crawlRuns)
     .where(isNull(crawlRuns.finishedAt))
     .orderBy(desc(crawlRuns.id))
     .limit(1);
+  return open;
+}
+
+/** The unfinished run, if a crawl was interrupted (its claimed rows go back to the queue), else a new run. */
+export async function openRun(db: Db): Promise<{ runId: number; resumed: boolean }> {
+  const open = await unfinishedRun(db);
   if (open) {
     await requeueClaimed(db, open.id);
     return { runId: open.id, resumed: true };

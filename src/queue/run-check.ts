@@ -4,10 +4,10 @@
  * or some rows lost their job (e.g. Redis lost data): those rows get a fresh fetch job. One process
  * at a time runs the check (a Redis lock with expiry).
  */
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { crawlRuns, frontier } from '../../db/schema.ts';
-import { finishRun } from '../pipeline/frontier.ts';
+import { frontier } from '../../db/schema.ts';
+import { finishRun, unfinishedRun } from '../pipeline/frontier.ts';
 import { jobIdOf } from './names.ts';
 import { pendingCounts, type StageQueues } from './queues.ts';
 
@@ -42,12 +42,7 @@ export async function checkRun(db: Db, queues: StageQueues, everyMs = 2000): Pro
 }
 
 async function checkLocked(db: Db, queues: StageQueues, pending: () => Promise<number>): Promise<RunCheck> {
-  const [open] = await db
-    .select({ id: crawlRuns.id })
-    .from(crawlRuns)
-    .where(isNull(crawlRuns.finishedAt))
-    .orderBy(desc(crawlRuns.id))
-    .limit(1);
+  const open = await unfinishedRun(db);
   if (!open) return { state: 'none' };
   const lost = await db
     .select({ id: frontier.id })
