@@ -14,7 +14,7 @@ import { openDbFor } from '../src/pipeline/runtime.ts';
 import { addUser } from '../src/review/users.ts';
 import { serveConsole } from '../src/web/serve-console.ts';
 import { runCrawl } from './crawl.ts';
-import { intOption } from './options.ts';
+import { portOption } from './options.ts';
 import { action } from './run-action.ts';
 
 const MARKER = '.dozor-demo';
@@ -38,7 +38,7 @@ export function registerDemo(program: Command): void {
     .description('crawl the bundled offline fixtures end to end, then open the review console')
     .option('--no-serve', 'print the summary and exit instead of serving the console')
     .option('--json', 'print the summary as one JSON object')
-    .option('--port <port>', 'console port', intOption, 8080)
+    .option('--port <port>', 'console port', portOption, 8080)
     .action(
       action(async (config, flags: { serve: boolean; json?: boolean; port: number }) => {
         const home = freshDemoHome(config.home);

@@ -9,6 +9,13 @@ export function intOption(value: string): number {
   return n;
 }
 
+/** A TCP port, 1-65535 (0 lets the system choose). */
+export function portOption(value: string): number {
+  const n = intOption(value);
+  if (n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return n;
+}
+
 /** One of `choices`. */
 export function choiceOption<T extends string>(choices: readonly T[]) {
   return (value: string): T => {

@@ -21,9 +21,24 @@ export function fail(err: unknown): void {
   if (/\bdozor\b/.test(process.env.DEBUG ?? '')) process.stderr.write(`${e.stack ?? e}\n`);
   // drizzle wraps database errors as "Failed query: <sql>"; the cause says what went wrong
   const shown = /^Failed query/.test(e.message ?? '') && e.cause instanceof Error ? e.cause : e;
-  const line = (shown.message ?? String(err)).split('\n')[0];
+  const line = fileError(shown) ?? (shown.message ?? String(err)).split('\n')[0];
   process.stderr.write(`dozor: ${line}\n`);
   process.exitCode = 1;
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'already exists',
+};
+
+/** A file system error as "PATH: what is wrong", or undefined for other errors. */
+function fileError(e: Error & { code?: string; path?: string }): string | undefined {
+  const what = e.code && FILE_ERRORS[e.code];
+  if (!what) return undefined;
+  return e.path ? `${e.path}: ${what}` : what;
 }
 
 /** Writes one JSON value as a line on stdout. */

@@ -22,6 +22,10 @@ export function registerScore(program: Command): void {
           input.once('error', (err: Error) => reject(new Error(`cannot read ${file}: ${err.message}`)));
         });
         await opened;
+        // reading a directory fails only at the first read, with an error that names no path
+        input.once('error', (err: NodeJS.ErrnoException) => {
+          err.path ??= file;
+        });
         let n = 0;
         let bad = 0;
         for await (const line of createInterface({ input, crlfDelay: Infinity })) {

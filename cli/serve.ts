@@ -5,7 +5,7 @@ import { launchBrowser } from '../src/capture/browser.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '../src/export/signing.ts';
 import { openDbFor } from '../src/pipeline/runtime.ts';
 import { serveConsole } from '../src/web/serve-console.ts';
-import { intOption } from './options.ts';
+import { portOption } from './options.ts';
 import { action } from './run-action.ts';
 
 export function registerServe(program: Command): void {
@@ -13,7 +13,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve the review console')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port', intOption, 8080)
+    .option('--port <port>', 'console port', portOption, 8080)
     .action(
       action(async (config, flags: { host: string; port: number }) => {
         const handle = await openDbFor(config);

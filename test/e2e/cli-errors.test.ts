@@ -99,6 +99,19 @@ describe('CLI errors', () => {
     expect(help.stdout).toContain('--out <file.zip>');
   });
 
+  it('a missing file or a directory is named with what is wrong; an out-of-range port is a usage error', async () => {
+    const missing = await runCli(['rules', 'backtest', '/nonexistent/listings.jsonl'], env());
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      'dozor: /nonexistent/listings.jsonl: no such file or directory\n',
+    ]);
+    const dir = await runCli(['score', root], env());
+    expect([dir.code, dir.stderr]).toEqual([1, `dozor: ${root}: is a directory, not a file\n`]);
+    const port = await runCli(['serve', '--port', '99999'], env());
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('expected a port from 0 to 65535');
+  });
+
   it('verify: a file that is not a ZIP, and a ZIP with ../ paths, fail with one line', async () => {
     const { writeFileSync } = await import('node:fs');
     const { zipSync } = await import('fflate');
