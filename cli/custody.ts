@@ -10,14 +10,20 @@ export function registerCustody(program: Command): void {
   custody
     .command('verify')
     .description('recompute every hash chain; exit 1 naming the first broken link')
+    .option('--json', 'print {"ok", "events", "chains", "broken"} as one JSON line')
     .action(
-      action(async (config) => {
+      action(async (config, flags: { json?: boolean }) => {
         const handle = await openDbFor(config);
         try {
           const events = await custodyEventsOf(handle.db);
           const broken = findBrokenLink(events);
-          if (broken) throw new Error(`custody log broken: ${broken}`);
           const chains = new Set(events.map((e) => e.chain)).size;
+          if (flags.json) {
+            printJson({ ok: !broken, events: events.length, chains, broken: broken ?? null });
+            if (broken) process.exitCode = 1;
+            return;
+          }
+          if (broken) throw new Error(`custody log broken: ${broken}`);
           process.stdout.write(`OK: ${events.length} events in ${chains} chains\n`);
         } finally {
           await handle.close();

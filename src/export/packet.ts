@@ -74,19 +74,44 @@ export async function exportPacket(input: ExportInput) {
     if (err.code === 'EEXIST') throw new DozorError(`${input.out} already exists: choose another --out`);
     throw new DozorError(`cannot write ${input.out}: ${err.code ?? err.message}`);
   });
+  const packetId = randomUUID();
   try {
-    return await writePacket(input, user.name, ids, out);
+    return await writePacket(input, user.name, ids, out, packetId);
   } catch (err) {
     await out.close().catch(() => {});
     await rm(input.out, { force: true });
+    await recordFailedExport(input.db, user.name, ids, packetId, err);
     throw err;
   }
 }
 
+/**
+ * The custody log is append-only, so an export that fails after its "exported" events were written
+ * is corrected by an "export_failed" event for the same packet in each of those chains.
+ */
+async function recordFailedExport(db: Db, actor: string, ids: string[], packet: string, err: unknown) {
+  const recorded = (await custodyEventsOf(db, ids)).filter(
+    (e) => e.event === 'exported' && e.data.packet === packet,
+  );
+  if (recorded.length === 0) return;
+  const reason = String((err as Error)?.message ?? err)
+    .split('\n')[0]!
+    .slice(0, 300);
+  await db.transaction(async (tx) => {
+    for (const e of recorded)
+      await appendCustody(tx, { chain: e.chain, event: 'export_failed', actor, data: { packet, reason } });
+  });
+}
+
 /** Records the export in the custody log, builds the signed bag and writes it to `out`. */
-async function writePacket(input: ExportInput, actor: string, ids: string[], out: FileHandle) {
+async function writePacket(
+  input: ExportInput,
+  actor: string,
+  ids: string[],
+  out: FileHandle,
+  packetId: string,
+) {
   const user = { name: actor };
-  const packetId = randomUUID();
   const createdAt = new Date().toISOString();
   await input.db.transaction(async (tx) => {
     for (const id of ids) {

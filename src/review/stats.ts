@@ -82,12 +82,14 @@ export interface ExportRecord {
   bundles: number;
 }
 
-/** Every export, newest first, from the custody log. */
+/** Every export that was written (not corrected by an `export_failed` event), newest first. */
 export async function exportHistory(db: Db, limit = 100): Promise<ExportRecord[]> {
   const rows = await rowsOf<ExportRecord>(
     db,
     sql`select data->>'packet' as packet, min(actor) as actor, min(at) as at, count(*)::int as bundles
-        from custody_events where event = 'exported' group by data->>'packet'
+        from custody_events where event = 'exported'
+          and data->>'packet' not in (select data->>'packet' from custody_events where event = 'export_failed')
+        group by data->>'packet'
         order by min(seq) desc limit ${limit}`,
   );
   return rows.map((r) => ({ ...r, bundles: Number(r.bundles) }));

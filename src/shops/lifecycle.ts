@@ -19,6 +19,11 @@ export interface Lifecycle {
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+type Event = { event: string; data: Record<string, unknown> };
+/** An export whose packet was never written: a later `export_failed` event names its packet. */
+const failedExport = (events: Event[], data: Record<string, unknown>) =>
+  events.some((e) => e.event === 'export_failed' && e.data.packet === data.packet);
+
 /** The lifecycle of a shop given its listings, source URLs and bundles. */
 export async function lifecycleOf(
   db: Db,
@@ -33,11 +38,11 @@ export async function lifecycleOf(
   const exports = shop.bundles.length
     ? (
         await db
-          .select({ at: custodyEvents.at, event: custodyEvents.event })
+          .select({ at: custodyEvents.at, event: custodyEvents.event, data: custodyEvents.data })
           .from(custodyEvents)
           .where(inArray(custodyEvents.chain, shop.bundles))
       )
-        .filter((e) => e.event === 'exported')
+        .filter((e, _, all) => e.event === 'exported' && !failedExport(all, e.data))
         .map((e) => e.at)
         .sort()
     : [];

@@ -4,7 +4,7 @@
  * tampering `verify` names; the bag passes an independent RFC 8493 validator.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { verifyPacket } from '../../src/export/verify.ts';
 import { crawl } from '../../src/pipeline/crawl.ts';
 import { openRuntime, type Runtime } from '../../src/pipeline/runtime.ts';
 import { recordReview } from '../../src/review/review.ts';
+import { exportHistory } from '../../src/review/stats.ts';
 import { addUser } from '../../src/review/users.ts';
 import { root, runCli, tmpHome } from '../helpers.ts';
 
@@ -165,18 +166,39 @@ describe('refusal and custody', () => {
       /^cannot write .*no-such-dir\/p\.zip: ENOENT$/,
     );
     expect((await custodyEventsOf(rt.ctx.db)).length).toBe(eventsBefore);
+    // A failure after the export was recorded (here: printing the PDF) is corrected by an
+    // export_failed event for the same packet; the log is never rewritten and no file is left.
+    const failing = { ...browser, pdf: async () => Promise.reject(new Error('printer on fire')) };
+    await expect(exportPacket({ ...base, browser: failing, out: join(home, 'failed.zip') })).rejects.toThrow(
+      'printer on fire',
+    );
+    expect(existsSync(join(home, 'failed.zip'))).toBe(false);
+    const added = (await custodyEventsOf(rt.ctx.db)).slice(eventsBefore);
+    expect(added.map((e) => e.event).sort()).toEqual([
+      'export_failed',
+      'export_failed',
+      'exported',
+      'exported',
+    ]);
+    const failedPacket = added.find((e) => e.event === 'exported')!.data.packet;
+    expect(added.every((e) => e.data.packet === failedPacket)).toBe(true);
+    expect(added.find((e) => e.event === 'export_failed')!.data.reason).toBe('printer on fire');
+    expect((await exportHistory(rt.ctx.db)).map((x) => x.packet)).not.toContain(failedPacket);
     const r = await exportPacket({ ...base, out: join(home, 'packet.zip') });
+    expect((await exportHistory(rt.ctx.db)).map((x) => x.packet)).toEqual([r.packetId]);
     expect(r.bundles.sort()).toEqual([parentId, childId].sort());
     packet = readFileSync(join(home, 'packet.zip'));
   });
 
-  it('keeps every chain intact, with the export as the last event', async () => {
+  it('keeps every chain intact: the failed export, its correction, then the export', async () => {
     const events = await custodyEventsOf(rt.ctx.db);
     expect(findBrokenLink(events)).toBeUndefined();
     expect(events.filter((e) => e.chain === parentId).map((e) => e.event)).toEqual([
       'captured',
       'reviewed',
       'reviewed',
+      'exported',
+      'export_failed',
       'exported',
     ]);
   });
@@ -185,6 +207,9 @@ describe('refusal and custody', () => {
     await closeRuntime(); // PGlite: one process at a time
     const env = { DOZOR_HOME: home };
     expect((await runCli(['custody', 'verify'], env)).stdout).toMatch(/^OK: \d+ events in \d+ chains\n$/);
+    const good = JSON.parse((await runCli(['custody', 'verify', '--json'], env)).stdout);
+    expect(good).toMatchObject({ ok: true, broken: null });
+    expect(good.events).toBeGreaterThan(good.chains);
     const { openDb } = await import('../../db/client.ts');
     const h = await openDb({ dir: join(home, 'db') });
     await h.db.execute(sql`alter table custody_events disable trigger user`);
@@ -197,6 +222,9 @@ describe('refusal and custody', () => {
     expect(r.stderr).toMatch(
       new RegExp(`^dozor: custody log broken: event \\d+ \\(reviewed on ${parentId}\\) was altered`),
     );
+    const json = await runCli(['custody', 'verify', '--json'], env);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, broken: expect.stringContaining(parentId) });
   });
 });
 
