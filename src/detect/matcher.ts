@@ -49,6 +49,14 @@ export interface Automaton {
   litPayload: Int32Array;
   /** The smallest first unit of any literal: a text with no unit this high cannot hit. */
   minFirst: number;
+  /**
+   * The full DFA when it fits in DFA_BYTES (else empty): `table[t + class]` is the next state's
+   * row start `t'`, states numbered so that those with literals ending in them come last (row start
+   * ≥ `outFrom`); `stateAt[t / classes]` is the state's number in the fields above.
+   */
+  table: Int32Array;
+  outFrom: number;
+  stateAt: Int32Array;
 }
 
 const WORD_START = 1;
@@ -69,8 +77,16 @@ export function hitSink(payloads: number): HitSink {
   return { hits: new Int32Array(3 * 64), count: 0, flags: new Uint8Array(Math.max(1, payloads)) };
 }
 
-/** Builds the automaton for `literals` (empty texts are ignored). */
-export function buildAutomaton(literals: Literal[], denseBytes = DENSE_BYTES): Automaton {
+/**
+ * Builds the automaton for `literals` (empty texts are ignored). Within `dfaBytes` it gets a full
+ * DFA (one table read per unit); past it, scans use dense rows for the shallowest states within
+ * `denseBytes` and children and failure links below them.
+ */
+export function buildAutomaton(
+  literals: Literal[],
+  denseBytes = DENSE_BYTES,
+  dfaBytes = DFA_BYTES,
+): Automaton {
   const classOf = new Uint16Array(0x10000);
   let classes = 1;
   let minFirst = 0x10000;
@@ -157,7 +173,9 @@ export function buildAutomaton(literals: Literal[], denseBytes = DENSE_BYTES): A
       (l.wordStart ? WORD_START : 0) | (l.wordEnd ? WORD_END : 0) | (l.stem ? STEM : 0) | (l.gate ? GATE : 0);
     litPayload[i] = l.payload;
   });
+  const dfa = fullDfa(queue, children, fail, out, classes, states, dfaBytes);
   return {
+    ...dfa,
     classOf,
     classes,
     dense,
@@ -208,6 +226,42 @@ function denseRows(
   return { dense, rowOf };
 }
 
+/** A full DFA may take this many bytes (beyond it, scans use the dense rows and children). */
+const DFA_BYTES = 64 * 1024 * 1024;
+
+/** The complete transition table, states renumbered so that those with literals come last. */
+function fullDfa(
+  bfs: number[],
+  children: [number, number][][],
+  fail: Int32Array,
+  out: (number[] | undefined)[],
+  classes: number,
+  states: number,
+  dfaBytes: number,
+): { table: Int32Array; outFrom: number; stateAt: Int32Array } {
+  if (states * classes * 4 > dfaBytes)
+    return { table: new Int32Array(0), outFrom: 0, stateAt: new Int32Array(0) };
+  const order = [0, ...bfs];
+  const renumber = new Int32Array(states);
+  const stateAt = new Int32Array(states);
+  let n = 0;
+  for (const s of order) if (!out[s]) renumber[s] = n++;
+  const outFrom = n * classes;
+  for (const s of order) if (out[s]) renumber[s] = n++;
+  for (let s = 0; s < states; s++) stateAt[renumber[s]!] = s;
+  const table = new Int32Array(states * classes);
+  for (const s of order) {
+    const base = renumber[s]! * classes;
+    // a state's failure is shallower, so (breadth-first) its row is already complete
+    if (s !== 0) {
+      const from = renumber[fail[s]!]! * classes;
+      table.copyWithin(base, from, from + classes);
+    }
+    for (const [cls, t] of children[s]!) table[base + cls] = renumber[t]! * classes;
+  }
+  return { table, outFrom, stateAt };
+}
+
 const step = (next: Map<number, number>, classes: number, s: number, cls: number) =>
   next.get(s * classes + cls);
 
@@ -217,6 +271,10 @@ const step = (next: Map<number, number>, classes: number, s: number, cls: number
  * term never matches inside a handle such as @best_klad_bot.
  */
 export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: HitSink): void {
+  if (a.table.length) {
+    scanTable(a, codes, len, sink);
+    return;
+  }
   const { classOf, dense, info, childStart, childClass, childTo, fail, outStart, outList, litPayload } = a;
   const flags = sink.flags;
   const root = info[0]!;
@@ -252,6 +310,21 @@ export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: H
     if ((inf & 1) === 0) continue;
     if ((inf & 2) !== 0) {
       // only gates end here: note them, no boundaries to check
+      for (let o = outStart[s]!, e = outStart[s + 1]!; o < e; o++) flags[litPayload[outList[o]!]!] = 1;
+    } else report(a, s, i, codes, len, sink);
+  }
+}
+
+/** `scanUnits` with the full DFA: one class and one table read per unit. */
+function scanTable(a: Automaton, codes: Uint16Array, len: number, sink: HitSink): void {
+  const { classOf, table, outFrom, stateAt, classes, info, outStart, outList, litPayload } = a;
+  const flags = sink.flags;
+  let t = 0;
+  for (let i = 0; i < len; i++) {
+    t = table[t + classOf[codes[i]!]!]!;
+    if (t < outFrom) continue;
+    const s = stateAt[t / classes]!;
+    if ((info[s]! & 2) !== 0) {
       for (let o = outStart[s]!, e = outStart[s + 1]!; o < e; o++) flags[litPayload[outList[o]!]!] = 1;
     } else report(a, s, i, codes, len, sink);
   }

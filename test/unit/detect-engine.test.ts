@@ -51,7 +51,7 @@ describe('scoring odd input', () => {
 });
 
 describe('the automaton', () => {
-  it('finds the same hits whether its rows are dense or looked up through children', () => {
+  it('finds the same hits with a full DFA, dense rows, or rows looked up through children', () => {
     const literals = ['меф', 'мефедрон', 'ефе', 'закладк', 'клад', 'ад'].map((text, payload) => ({
       text,
       wordStart: false,
@@ -61,12 +61,15 @@ describe('the automaton', () => {
     }));
     const text = 'мефедрон закладка клад ефедрин';
     const codes = Uint16Array.from(text, (c) => c.charCodeAt(0));
-    const hits = (bytes: number) => {
+    const hits = (bytes: number, dfaBytes = 0) => {
       const sink = hitSink(0);
-      scanUnits(buildAutomaton(literals, bytes), codes, codes.length, sink);
+      const a = buildAutomaton(literals, bytes, dfaBytes);
+      expect(a.table.length > 0).toBe(dfaBytes > 0);
+      scanUnits(a, codes, codes.length, sink);
       return Array.from(sink.hits.subarray(0, sink.count * 3));
     };
     expect(hits(4)).toEqual(hits(1 << 20));
+    expect(hits(4)).toEqual(hits(4, 1 << 20));
     expect(hits(4).length / 3).toBe(9);
   });
 
