@@ -18,11 +18,16 @@ export interface Match {
   text: string;
 }
 
-/** A hit before it is dressed as a Match: rule index and original offsets. */
-export interface RawMatch {
-  rule: number;
-  start: number;
-  end: number;
+/**
+ * Hits before they are dressed as Matches: rule index and original offsets of hit k at
+ * `rule[k]`, `start[k]`, `end[k]` for k < count, sorted by span (stable: emoji terms, then terms
+ * in scan order, then patterns in rule order). Scratch of the pack, overwritten by the next text.
+ */
+export interface RawHits {
+  rule: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  count: number;
 }
 
 /** Matches kept per rule (a huge text repeating a word is not more evidence). */
@@ -33,9 +38,10 @@ interface Scratch {
   sink: HitSink;
   symbolSink: HitSink;
   perRule: Int32Array;
-  /** Per rule: the last match kept (index into `kept`), chained through `keptPrev`. */
+  /** Per rule: the last hit kept (index into the hits), chained through `keptPrev`. */
   lastKept: Int32Array;
-  keptPrev: number[];
+  keptPrev: Int32Array;
+  hits: RawHits;
   regexRules: number[];
   enabled: Uint8Array;
 }
@@ -51,7 +57,8 @@ function scratchFor(pack: RulePack): Scratch {
       symbolSink: hitSink(0),
       perRule: new Int32Array(n),
       lastKept: new Int32Array(n),
-      keptPrev: [],
+      keptPrev: new Int32Array(64),
+      hits: { rule: new Int32Array(64), start: new Int32Array(64), end: new Int32Array(64), count: 0 },
       regexRules: pack.rules.flatMap((r, i) => (r.regexes.length ? [i] : [])),
       enabled: Uint8Array.from(pack.rules, (r) => (r.enabled === false ? 0 : 1)),
     };
@@ -61,15 +68,14 @@ function scratchFor(pack: RulePack): Scratch {
 }
 
 /** Every hit in `original` (disabled rules too when `includeDisabled`), sorted by position. */
-export function findRaw(pack: RulePack, original: string, includeDisabled = false): RawMatch[] {
+export function findRaw(pack: RulePack, original: string, includeDisabled = false): RawHits {
   const st = scratchFor(pack);
   const b = normalizeScratch(original);
   const { codes, map, len } = b;
-  const out: RawMatch[] = [];
-  const { perRule, lastKept, keptPrev, enabled } = st;
+  const { perRule, lastKept, enabled } = st;
   perRule.fill(0);
   lastKept.fill(-1);
-  keptPrev.length = 0;
+  st.hits.count = 0;
   if (b.high >= pack.symbols.minFirst) {
     const sink = st.symbolSink;
     sink.count = 0;
@@ -77,7 +83,7 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
     const { hits } = sink;
     for (let k = 0; k < sink.count * 3; k += 3) {
       const rule = pack.symbolRule[hits[k]!]!;
-      if (includeDisabled || enabled[rule]) keep(st, out, rule, hits[k + 1]!, hits[k + 2]!);
+      if (includeDisabled || enabled[rule]) keep(st, rule, hits[k + 1]!, hits[k + 2]!);
     }
   }
   const sink = st.sink;
@@ -88,7 +94,7 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
   const { hits } = sink;
   for (let k = 0; k < sink.count * 3; k += 3) {
     const rule = pack.literalRule[hits[k]!]!;
-    if (includeDisabled || enabled[rule]) keep(st, out, rule, map[hits[k + 1]!]!, map[hits[k + 2]!]!);
+    if (includeDisabled || enabled[rule]) keep(st, rule, map[hits[k + 1]!]!, map[hits[k + 2]!]!);
   }
   let norm: string | undefined;
   for (const index of st.regexRules) {
@@ -112,27 +118,73 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
         }
         const start = map[m.index]!;
         const end = map[m.index + m[0].length]!;
-        if (!valid || valid(original.slice(start, end))) keep(st, out, index, start, end);
+        if (!valid || valid(original.slice(start, end))) keep(st, index, start, end);
       }
     }
   }
-  return out.length > 1 ? out.sort(bySpan) : out;
+  sortBySpan(st.hits);
+  return st.hits;
 }
 
-const bySpan = (a: RawMatch, b: RawMatch) => a.start - b.start || a.end - b.end;
+/** Sorts hits by start, then end, keeping the order of equal spans. */
+function sortBySpan(h: RawHits): void {
+  const { rule, start, end, count } = h;
+  if (count <= 64) {
+    // insertion sort: few hits, mostly in order already
+    for (let i = 1; i < count; i++) {
+      const r = rule[i]!;
+      const s = start[i]!;
+      const e = end[i]!;
+      let j = i - 1;
+      while (j >= 0 && (start[j]! > s || (start[j] === s && end[j]! > e))) {
+        rule[j + 1] = rule[j]!;
+        start[j + 1] = start[j]!;
+        end[j + 1] = end[j]!;
+        j--;
+      }
+      rule[j + 1] = r;
+      start[j + 1] = s;
+      end[j + 1] = e;
+    }
+    return;
+  }
+  const order = Array.from({ length: count }, (_, i) => i);
+  order.sort((a, b) => start[a]! - start[b]! || end[a]! - end[b]! || a - b);
+  const r0 = rule.slice(0, count);
+  const s0 = start.slice(0, count);
+  const e0 = end.slice(0, count);
+  order.forEach((from, to) => {
+    rule[to] = r0[from]!;
+    start[to] = s0[from]!;
+    end[to] = e0[from]!;
+  });
+}
 
 /** Keeps a hit unless its rule already has it or has reached its cap. */
-function keep(st: Scratch, out: RawMatch[], rule: number, start: number, end: number): void {
-  const { perRule, lastKept, keptPrev } = st;
+function keep(st: Scratch, rule: number, start: number, end: number): void {
+  const { perRule, lastKept } = st;
   if (perRule[rule]! >= MAX_MATCHES_PER_RULE) return;
-  for (let k = lastKept[rule]!; k >= 0; k = keptPrev[k]!) {
-    const m = out[k]!;
-    if (m.start === start && m.end === end) return;
+  let h = st.hits;
+  for (let k = lastKept[rule]!; k >= 0; k = st.keptPrev[k]!) {
+    if (h.start[k] === start && h.end[k] === end) return;
   }
-  keptPrev.push(lastKept[rule]!);
-  lastKept[rule] = out.length;
+  const at = h.count;
+  if (at === h.rule.length) {
+    const grow = (a: Int32Array) => {
+      const g = new Int32Array(a.length * 2);
+      g.set(a);
+      return g;
+    };
+    h = st.hits = { rule: grow(h.rule), start: grow(h.start), end: grow(h.end), count: at };
+    st.keptPrev = grow(st.keptPrev);
+  }
+  st.keptPrev[at] = lastKept[rule]!;
+  lastKept[rule] = at;
   perRule[rule]!++;
-  out.push({ rule, start, end });
+  h.rule[at] = rule;
+  h.start[at] = start;
+  h.end[at] = end;
+  h.count = at + 1;
 }
 
 function allSet(flags: Uint8Array, gates: number[]): boolean {
@@ -141,11 +193,15 @@ function allSet(flags: Uint8Array, gates: number[]): boolean {
 }
 
 /** Raw hits as Matches (rule id, category, original text). */
-export function dress(pack: RulePack, original: string, raw: RawMatch[]): Match[] {
-  return raw.map(({ rule, start, end }) => {
-    const r = pack.rules[rule]!;
-    return { rule: r.id, category: r.category, start, end, text: original.slice(start, end) };
-  });
+export function dress(pack: RulePack, original: string, raw: RawHits): Match[] {
+  const out: Match[] = new Array(raw.count);
+  for (let k = 0; k < raw.count; k++) {
+    const r = pack.rules[raw.rule[k]!]!;
+    const start = raw.start[k]!;
+    const end = raw.end[k]!;
+    out[k] = { rule: r.id, category: r.category, start, end, text: original.slice(start, end) };
+  }
+  return out;
 }
 
 /** Every match of the pack's rules in `original` (disabled rules too when `includeDisabled`). */

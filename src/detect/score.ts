@@ -3,7 +3,7 @@
  * once, and decides a verdict by the pack's counting conditions, with negative context subtracted
  * from the score. A post in a known shop channel is held to the pack's lower channel bar.
  */
-import { dress, findRaw, type Match, type RawMatch } from './find.ts';
+import { dress, findRaw, type Match, type RawHits } from './find.ts';
 import { type Condition, NEGATIVE_CATEGORIES, type RulePack, type VerdictConditions } from './rule-types.ts';
 
 export { findMatches, type Match } from './find.ts';
@@ -38,7 +38,9 @@ export function scoreText(pack: RulePack, text: string, channel?: ChannelHistory
   weightOf.fill(0);
   let positive = 0;
   let negative = 0;
-  for (const index of countedRules(c, raw)) {
+  const counted = countedRules(c, raw);
+  for (let k = 0; k < counted.count; k++) {
+    const index = counted.rules[k]!;
     const { weight } = pack.rules[index]!;
     const cat = catOf[index]!;
     rulesHit[cat]!++;
@@ -98,6 +100,8 @@ interface Compiled {
   weightOf: Float64Array;
   /** Per rule: already counted in this text (scratch). */
   counted: Uint8Array;
+  /** The rules counted in this text, in order (scratch). */
+  countedList: { rules: Int32Array; count: number };
 }
 
 const compiledOf = new WeakMap<RulePack, Compiled>();
@@ -135,6 +139,7 @@ function compiledFor(pack: RulePack): Compiled {
     rulesHit: new Int32Array(index.size),
     weightOf: new Float64Array(index.size),
     counted: new Uint8Array(pack.rules.length),
+    countedList: { rules: new Int32Array(pack.rules.length), count: 0 },
   };
   compiledOf.set(pack, c);
   return c;
@@ -158,34 +163,38 @@ function holdsIndexed(condition: IndexedCondition, rulesHit: Int32Array): boolea
  * the very same span (usdt in the ru, en and vi payment rules), only the heaviest counts, so one
  * word is one piece of evidence. `raw` is sorted by span, so equal spans sit together.
  */
-function countedRules(c: Compiled, raw: RawMatch[]): number[] {
-  const { catOf, counted } = c;
-  const rules: number[] = [];
-  const { weight } = c;
-  for (let g = 0; g < raw.length; ) {
-    const { start, end } = raw[g]!;
+function countedRules(c: Compiled, raw: RawHits): { rules: Int32Array; count: number } {
+  const { catOf, counted, weight, countedList } = c;
+  const rules = countedList.rules;
+  const hit = raw.rule;
+  const n = raw.count;
+  let count = 0;
+  for (let g = 0; g < n; ) {
+    const start = raw.start[g]!;
+    const end = raw.end[g]!;
     let e = g + 1;
-    while (e < raw.length && raw[e]!.start === start && raw[e]!.end === end) e++;
+    while (e < n && raw.start[e] === start && raw.end[e] === end) e++;
     // per category, in order of first appearance in the group: its heaviest rule (the first on ties)
     for (let k = g; k < e; k++) {
-      const cat = catOf[raw[k]!.rule]!;
+      const cat = catOf[hit[k]!]!;
       let first = true;
-      for (let x = g; x < k; x++) if (catOf[raw[x]!.rule] === cat) first = false;
+      for (let x = g; x < k; x++) if (catOf[hit[x]!] === cat) first = false;
       if (!first) continue;
-      let best = raw[k]!.rule;
+      let best = hit[k]!;
       for (let x = k + 1; x < e; x++) {
-        const r = raw[x]!.rule;
+        const r = hit[x]!;
         if (catOf[r] === cat && weight[r]! > weight[best]!) best = r;
       }
       if (!counted[best]) {
         counted[best] = 1;
-        rules.push(best);
+        rules[count++] = best;
       }
     }
     g = e;
   }
-  for (const r of rules) counted[r] = 0;
-  return rules;
+  for (let k = 0; k < count; k++) counted[rules[k]!] = 0;
+  countedList.count = count;
+  return countedList;
 }
 
 /** True when a source's recent posts keep hitting: a known shop channel under the pack's policy. */
