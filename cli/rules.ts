@@ -95,6 +95,9 @@ export function registerRules(program: Command): void {
     );
   rules
     .command('backtest')
+    .description(
+      'precision, recall and F1 on labelled listings; --compare shows what a candidate pack gains and loses',
+    )
     .argument(
       '<file>',
       'JSONL with "text" and "label" (shop, recruit, none) per line; "lang", "split" optional',
