@@ -5,7 +5,7 @@
  * text. Per-pack scratch arrays are reused, so a text costs no allocation beyond its matches.
  */
 import { VALIDATORS } from './crypto-address.ts';
-import { type HitSink, hitSink, scanUnits } from './matcher.ts';
+import { type HitSink, hitSink, scanEvents, scanUnits, type UnitScan, unitScan } from './matcher.ts';
 import { normalizeScratch, unitsToString } from './normalize.ts';
 import type { RulePack } from './rule-types.ts';
 
@@ -36,6 +36,8 @@ const MAX_MATCHES_PER_RULE = 20;
 /** What findRaw reuses for one pack: hit sinks, per-rule counters, the rules with patterns. */
 interface Scratch {
   sink: HitSink;
+  /** The automaton's DFA run during normalization (undefined when it has no full DFA). */
+  scan: UnitScan | undefined;
   symbolSink: HitSink;
   perRule: Int32Array;
   /** Per rule: the last hit kept (index into the hits), chained through `keptPrev`. */
@@ -54,6 +56,7 @@ function scratchFor(pack: RulePack): Scratch {
     const n = pack.rules.length;
     s = {
       sink: hitSink(pack.gateCount),
+      scan: unitScan(pack.automaton),
       symbolSink: hitSink(0),
       perRule: new Int32Array(n),
       lastKept: new Int32Array(n),
@@ -70,7 +73,7 @@ function scratchFor(pack: RulePack): Scratch {
 /** Every hit in `original` (disabled rules too when `includeDisabled`), sorted by position. */
 export function findRaw(pack: RulePack, original: string, includeDisabled = false): RawHits {
   const st = scratchFor(pack);
-  const b = normalizeScratch(original);
+  const b = normalizeScratch(original, st.scan);
   const { codes, map, len } = b;
   const { perRule, lastKept, enabled } = st;
   perRule.fill(0);
@@ -90,7 +93,8 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
   sink.count = 0;
   const gated = sink.flags;
   gated.fill(0);
-  scanUnits(pack.automaton, codes, len, sink);
+  if (st.scan) scanEvents(pack.automaton, st.scan, codes, len, sink);
+  else scanUnits(pack.automaton, codes, len, sink);
   const { hits } = sink;
   for (let k = 0; k < sink.count * 3; k += 3) {
     const rule = pack.literalRule[hits[k]!]!;

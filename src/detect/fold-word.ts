@@ -5,6 +5,7 @@
  * stretched three times or more become one (мееееф), and apostrophes inside words go (Uzbek oʻ, gʻ).
  */
 import { wordUnits } from './fold-char.ts';
+import { growEvents, type UnitScan } from './matcher.ts';
 import type { Buffer16 } from './normalize.ts';
 
 /** A lookup table from the even characters of `s` to the odd ones that follow them (0 = none). */
@@ -50,14 +51,17 @@ export const UNAMBIGUOUS = (() => {
   return t;
 })();
 
-/** Unit kinds for the word scan: Cyrillic or Latin (with or without a look-alike), glue, other. */
-const BREAK = 0;
+/**
+ * Unit kinds for the word scan, as bits so that a word's letters are counted without branches:
+ * Cyrillic (and whether it has no Latin look-alike), Latin (likewise), glue, a break; 0 for other
+ * word units (digits, other scripts).
+ */
 const CYR = 1;
 const CYR_ONLY = 2;
-const LAT = 3;
-const LAT_ONLY = 4;
-const GLUE = 5;
-const OTHER = 6;
+const LAT = 4;
+const LAT_ONLY = 8;
+const GLUE = 16;
+const BREAK = 32;
 let kinds: Uint8Array | undefined;
 
 function unitKinds(): Uint8Array {
@@ -65,10 +69,10 @@ function unitKinds(): Uint8Array {
   const word = wordUnits();
   const t = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) {
-    if (isCyrillic(c)) t[c] = C2L[c] === 0 ? CYR_ONLY : CYR;
-    else if (isLatin(c)) t[c] = L2C[c] === 0 ? LAT_ONLY : LAT;
+    if (isCyrillic(c)) t[c] = C2L[c] === 0 ? CYR | CYR_ONLY : CYR;
+    else if (isLatin(c)) t[c] = L2C[c] === 0 ? LAT | LAT_ONLY : LAT;
     else if (isGlue(c)) t[c] = GLUE;
-    else t[c] = word[c] === 1 ? OTHER : BREAK;
+    else t[c] = word[c] === 1 ? 0 : BREAK;
   }
   kinds = t;
   return t;
@@ -81,10 +85,21 @@ function documentScript(b: Buffer16): number {
   return b.cyrOnly >= 0.8 * total ? 1 : b.latOnly >= 0.8 * total ? 2 : 0;
 }
 
-/** Folds every word of the buffer (see the module comment), in place. */
-export function foldWords(b: Buffer16): void {
+/**
+ * Folds every word of the buffer (see the module comment), in place. With `scan`, also runs its
+ * DFA over the result as it is written and records its events (matcher.ts scanEvents reads them):
+ * a word is scanned while it is measured and, in the rare case that folding changes it, again.
+ */
+export function foldWords(b: Buffer16, scan?: UnitScan): void {
   const { codes, map } = b;
   const n = b.len;
+  const scanning = scan !== undefined;
+  const table = scanning ? scan.table : EMPTY;
+  const classOf = scanning ? scan.classOf : EMPTY16;
+  const outFrom = scanning ? scan.outFrom : 0;
+  let events = scanning ? scan.events : EMPTY;
+  let ev = 0;
+  let t = 0;
   const doc = documentScript(b);
   const word = wordUnits();
   const kind = unitKinds();
@@ -94,11 +109,23 @@ export function foldWords(b: Buffer16): void {
   while (i < n) {
     const c0 = codes[i]!;
     if (word[c0] !== 1) {
+      if (scanning) {
+        t = table[t + classOf[c0]!]!;
+        if (t >= outFrom) {
+          if (ev + 2 > events.length) events = growEvents(scan);
+          events[ev++] = t;
+          events[ev++] = w;
+        }
+      }
       codes[w] = c0;
       map[w++] = map[i]!;
       i++;
       continue;
     }
+    // the DFA before the word, and its events, in case folding changes the word
+    const t0 = t;
+    const ev0 = ev;
+    const at = w - i;
     let j = i;
     let cyr = 0;
     let lat = 0;
@@ -113,18 +140,22 @@ export function foldWords(b: Buffer16): void {
     for (; j < n; j++) {
       const c = codes[j]!;
       const k = kind[c]!;
-      if (k === CYR) cyr++;
-      else if (k === CYR_ONLY) {
-        cyr++;
-        cyrOnly++;
-      } else if (k === LAT) lat++;
-      else if (k === LAT_ONLY) {
-        lat++;
-        latOnly++;
-      } else if (k === GLUE) {
-        if (j + 1 < n && word[codes[j + 1]!] === 1) glue = true;
+      if (k >= GLUE) {
+        if (k === GLUE && j + 1 < n && word[codes[j + 1]!] === 1) glue = true;
         else break;
-      } else if (k === BREAK) break;
+      }
+      cyr += k & CYR;
+      cyrOnly += (k >> 1) & 1;
+      lat += (k >> 2) & 1;
+      latOnly += (k >> 3) & 1;
+      if (scanning) {
+        t = table[t + classOf[c]!]!;
+        if (t >= outFrom) {
+          if (ev + 2 > events.length) events = growEvents(scan);
+          events[ev++] = t;
+          events[ev++] = at + j;
+        }
+      }
       if (c < 65 || (c === p1 && c === p2)) special = true;
       p2 = p1;
       p1 = c;
@@ -182,8 +213,25 @@ export function foldWords(b: Buffer16): void {
       codes[w] = c;
       map[w++] = map[k]!;
     }
+    if (scanning) {
+      // the word changed: scan what was written instead
+      t = t0;
+      ev = ev0;
+      for (let k = wordStart; k < w; k++) {
+        t = table[t + classOf[codes[k]!]!]!;
+        if (t >= outFrom) {
+          if (ev + 2 > events.length) events = growEvents(scan);
+          events[ev++] = t;
+          events[ev++] = k;
+        }
+      }
+    }
     i = j;
   }
   b.len = w;
   b.maxWord = maxWord;
+  if (scanning) scan.count = ev >> 1;
 }
+
+const EMPTY = new Int32Array(0);
+const EMPTY16 = new Uint16Array(0);

@@ -52,11 +52,11 @@ export interface Automaton {
   /**
    * The full DFA when it fits in DFA_BYTES (else empty): `table[t + class]` is the next state's
    * row start `t'`, states numbered so that those with literals ending in them come last (row start
-   * ≥ `outFrom`); `stateAt[t / classes]` is the state's number in the fields above.
+   * ≥ `outFrom`); `table[t + classes]` is the state's number in the fields above, or, where only
+   * gates of one payload end, -1 - that payload.
    */
   table: Int32Array;
   outFrom: number;
-  stateAt: Int32Array;
 }
 
 const WORD_START = 1;
@@ -173,7 +173,13 @@ export function buildAutomaton(
       (l.wordStart ? WORD_START : 0) | (l.wordEnd ? WORD_END : 0) | (l.stem ? STEM : 0) | (l.gate ? GATE : 0);
     litPayload[i] = l.payload;
   });
-  const dfa = fullDfa(queue, children, fail, out, classes, states, dfaBytes);
+  // a state where only gates of one payload end is marked in the DFA by that payload
+  const onlyGate = out.map((outs) => {
+    if (!outs?.every((l) => literals[l]!.gate)) return -1;
+    const payloads = new Set(outs.map((l) => literals[l]!.payload));
+    return payloads.size === 1 ? [...payloads][0]! : -1;
+  });
+  const dfa = fullDfa(queue, children, fail, out, onlyGate, classes, states, dfaBytes);
   return {
     ...dfa,
     classOf,
@@ -235,31 +241,33 @@ function fullDfa(
   children: [number, number][][],
   fail: Int32Array,
   out: (number[] | undefined)[],
+  onlyGate: number[],
   classes: number,
   states: number,
   dfaBytes: number,
-): { table: Int32Array; outFrom: number; stateAt: Int32Array } {
-  if (states * classes * 4 > dfaBytes)
-    return { table: new Int32Array(0), outFrom: 0, stateAt: new Int32Array(0) };
+): { table: Int32Array; outFrom: number } {
+  // one column per class and, past them, the state's number in the sparse fields (or, for a
+  // state where only gates of one payload end, -1 - that payload)
+  const stride = classes + 1;
+  if (states * stride * 4 > dfaBytes) return { table: new Int32Array(0), outFrom: 0 };
   const order = [0, ...bfs];
   const renumber = new Int32Array(states);
-  const stateAt = new Int32Array(states);
   let n = 0;
   for (const s of order) if (!out[s]) renumber[s] = n++;
-  const outFrom = n * classes;
+  const outFrom = n * stride;
   for (const s of order) if (out[s]) renumber[s] = n++;
-  for (let s = 0; s < states; s++) stateAt[renumber[s]!] = s;
-  const table = new Int32Array(states * classes);
+  const table = new Int32Array(states * stride);
   for (const s of order) {
-    const base = renumber[s]! * classes;
+    const base = renumber[s]! * stride;
     // a state's failure is shallower, so (breadth-first) its row is already complete
     if (s !== 0) {
-      const from = renumber[fail[s]!]! * classes;
+      const from = renumber[fail[s]!]! * stride;
       table.copyWithin(base, from, from + classes);
     }
-    for (const [cls, t] of children[s]!) table[base + cls] = renumber[t]! * classes;
+    for (const [cls, t] of children[s]!) table[base + cls] = renumber[t]! * stride;
+    table[base + classes] = onlyGate[s]! >= 0 ? -1 - onlyGate[s]! : s;
   }
-  return { table, outFrom, stateAt };
+  return { table, outFrom };
 }
 
 const step = (next: Map<number, number>, classes: number, s: number, cls: number) =>
@@ -315,16 +323,64 @@ export function scanUnits(a: Automaton, codes: Uint16Array, len: number, sink: H
   }
 }
 
+/**
+ * A full DFA run along with normalization (fold-word.ts): the units it was fed produce events,
+ * `events[2k]` the DFA row reached with an output and `events[2k + 1]` the unit's index, for
+ * k < count; scanEvents turns them into hits once the text is final.
+ */
+export interface UnitScan {
+  table: Int32Array;
+  classOf: Uint16Array;
+  outFrom: number;
+  events: Int32Array;
+  count: number;
+}
+
+/** A UnitScan for `a`'s full DFA, or undefined when it has none. */
+export function unitScan(a: Automaton): UnitScan | undefined {
+  if (!a.table.length) return undefined;
+  return { table: a.table, classOf: a.classOf, outFrom: a.outFrom, events: new Int32Array(256), count: 0 };
+}
+
+/** Doubles `scan.events`, keeping what is there; returns the new array. */
+export function growEvents(scan: UnitScan): Int32Array {
+  const grown = new Int32Array(scan.events.length * 2);
+  grown.set(scan.events);
+  scan.events = grown;
+  return grown;
+}
+
+/** The hits of the events `scan` recorded over `codes[0..len)` (as scanUnits would find them). */
+export function scanEvents(
+  a: Automaton,
+  scan: UnitScan,
+  codes: Uint16Array,
+  len: number,
+  sink: HitSink,
+): void {
+  const { table, classes, info, outStart, outList, litPayload } = a;
+  const flags = sink.flags;
+  const events = scan.events;
+  for (let k = 0, e = scan.count * 2; k < e; k += 2) {
+    const s = table[events[k]! + classes]!;
+    if (s < 0) flags[-1 - s] = 1;
+    else if ((info[s]! & 2) !== 0) {
+      for (let o = outStart[s]!, end = outStart[s + 1]!; o < end; o++) flags[litPayload[outList[o]!]!] = 1;
+    } else report(a, s, events[k + 1]!, codes, len, sink);
+  }
+}
+
 /** `scanUnits` with the full DFA: one class and one table read per unit. */
 function scanTable(a: Automaton, codes: Uint16Array, len: number, sink: HitSink): void {
-  const { classOf, table, outFrom, stateAt, classes, info, outStart, outList, litPayload } = a;
+  const { classOf, table, outFrom, classes, info, outStart, outList, litPayload } = a;
   const flags = sink.flags;
   let t = 0;
   for (let i = 0; i < len; i++) {
     t = table[t + classOf[codes[i]!]!]!;
     if (t < outFrom) continue;
-    const s = stateAt[t / classes]!;
-    if ((info[s]! & 2) !== 0) {
+    const s = table[t + classes]!;
+    if (s < 0) flags[-1 - s] = 1;
+    else if ((info[s]! & 2) !== 0) {
       for (let o = outStart[s]!, e = outStart[s + 1]!; o < e; o++) flags[litPayload[outList[o]!]!] = 1;
     } else report(a, s, i, codes, len, sink);
   }

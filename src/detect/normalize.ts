@@ -9,6 +9,7 @@
 import { Buffer } from 'node:buffer';
 import { foldChar, foldTable, wordUnits } from './fold-char.ts';
 import { foldWords, UNAMBIGUOUS } from './fold-word.ts';
+import type { UnitScan } from './matcher.ts';
 
 /** Normalized text and, for each of its UTF-16 units, the offset in the original it came from. */
 export interface Normalized {
@@ -74,13 +75,14 @@ export function normalize(input: string): Normalized {
 
 /**
  * Normalizes `input` into a shared buffer and returns it: `codes[0..len)`, `map[0..len]`. The result
- * may be overwritten by the next call, so use it before normalizing anything else.
+ * may be overwritten by the next call, so use it before normalizing anything else. With `scan`,
+ * its DFA runs over the result as the last pass writes it (see foldWords).
  */
-export function normalizeScratch(input: string): Buffer16 {
+export function normalizeScratch(input: string, scan?: UnitScan): Buffer16 {
   const b = input.length > SCRATCH_LIMIT ? buffer16(input.length + 16) : scratch;
   foldChars(input, b);
   joinSpelledOut(b);
-  foldWords(b);
+  foldWords(b, scan);
   b.map[b.len] = input.length;
   return b;
 }
@@ -152,10 +154,9 @@ function foldChars(input: string, b: Buffer16): void {
     if (e >= 0) {
       codes[len] = e & 0xffff;
       map[len++] = i;
-      if (e > 0xffff) {
-        if (e >>> 16 === 1) cyrOnly++;
-        else latOnly++;
-      }
+      // the script mark counted without a branch (mark 1 or 2 in bits 16-17)
+      cyrOnly += (e >>> 16) & 1;
+      latOnly += e >>> 17;
       continue;
     }
     if (e === SPACE_LIKE) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findMatches } from '../../src/detect/find.ts';
 import { loadRulePack } from '../../src/detect/load-rules.ts';
-import { buildAutomaton, hitSink, scanUnits } from '../../src/detect/matcher.ts';
-import { normalize } from '../../src/detect/normalize.ts';
+import { buildAutomaton, hitSink, scanEvents, scanUnits, unitScan } from '../../src/detect/matcher.ts';
+import { normalize, normalizeScratch } from '../../src/detect/normalize.ts';
 import { scoreText } from '../../src/detect/score.ts';
 import { root } from '../helpers.ts';
 
@@ -71,6 +71,28 @@ describe('the automaton', () => {
     expect(hits(4)).toEqual(hits(1 << 20));
     expect(hits(4)).toEqual(hits(4, 1 << 20));
     expect(hits(4).length / 3).toBe(9);
+  });
+
+  it('finds during normalization what a scan of the normalized text finds', () => {
+    const texts = [
+      'мeфедрон и сосаine, с0ль, м3ф, 3акладка, мееееф, с@ль, KOKC в наличии 🔥 @best_klad_bot',
+      'м.е.ф с о л ь m-e-f закладки t.me/shop_bot 1г — 5000₸ oʻ gʻ ЗАКЛАДК\u200bИ',
+      'a'.repeat(3000),
+      '',
+    ];
+    const a = pack.automaton;
+    const scan = unitScan(a)!;
+    for (const text of texts) {
+      const fused = hitSink(pack.gateCount);
+      const b = normalizeScratch(text, scan);
+      scanEvents(a, scan, b.codes, b.len, fused);
+      const plain = hitSink(pack.gateCount);
+      scanUnits(a, b.codes, b.len, plain);
+      expect(Array.from(fused.hits.subarray(0, fused.count * 3))).toEqual(
+        Array.from(plain.hits.subarray(0, plain.count * 3)),
+      );
+      expect(Array.from(fused.flags)).toEqual(Array.from(plain.flags));
+    }
   });
 
   it('matches emoji terms on the original text', () => {
