@@ -49,6 +49,8 @@ export interface Automaton {
   litPayload: Int32Array;
   /** The smallest first unit of any literal: a text with no unit this high cannot hit. */
   minFirst: number;
+  /** The smallest unit of any literal: lower units are in no literal and send the scan to the root. */
+  minUnit: number;
   /**
    * The full DFA when it fits in DFA_BYTES (else empty): `table[t + class]` is the next state's
    * row start `t'`, states numbered so that those with literals ending in them come last (row start
@@ -90,10 +92,12 @@ export function buildAutomaton(
   const classOf = new Uint16Array(0x10000);
   let classes = 1;
   let minFirst = 0x10000;
+  let minUnit = 0x10000;
   for (const l of literals) {
     if (l.text) minFirst = Math.min(minFirst, l.text.charCodeAt(0));
     for (let i = 0; i < l.text.length; i++) {
       const c = l.text.charCodeAt(i);
+      minUnit = Math.min(minUnit, c);
       if (classOf[c] === 0) classOf[c] = classes++;
     }
   }
@@ -198,6 +202,7 @@ export function buildAutomaton(
     litFlags,
     litPayload,
     minFirst,
+    minUnit,
   };
 }
 
@@ -372,11 +377,17 @@ export function scanEvents(
 
 /** `scanUnits` with the full DFA: one class and one table read per unit. */
 function scanTable(a: Automaton, codes: Uint16Array, len: number, sink: HitSink): void {
-  const { classOf, table, outFrom, classes, info, outStart, outList, litPayload } = a;
+  const { classOf, table, outFrom, classes, info, outStart, outList, litPayload, minUnit } = a;
   const flags = sink.flags;
   let t = 0;
   for (let i = 0; i < len; i++) {
-    t = table[t + classOf[codes[i]!]!]!;
+    const c = codes[i]!;
+    // a unit below every literal's (most of a text, for the emoji automaton): back to the root
+    if (c < minUnit) {
+      t = 0;
+      continue;
+    }
+    t = table[t + classOf[c]!]!;
     if (t < outFrom) continue;
     const s = table[t + classes]!;
     if (s < 0) flags[-1 - s] = 1;
