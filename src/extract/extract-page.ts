@@ -1,6 +1,7 @@
 /** Chooses a parser by the page's structure, not its host, so mirrors and saved pages parse too. */
 import * as cheerio from 'cheerio';
-import { extractTelegram, isTelegramLandingPage, isTelegramPreview } from './telegram.ts';
+import { parseHtml } from './dom.ts';
+import { extractTelegram, isTelegramLandingPage, isTelegramPreview, outlineOf } from './telegram.ts';
 import type { ExtractedPage } from './types.ts';
 import { extractWeb } from './web.ts';
 
@@ -20,10 +21,15 @@ export function decodeBody(body: Uint8Array, contentType = ''): string {
   return new TextDecoder().decode(body);
 }
 
-/** Parses HTML fetched from `pageUrl` into listings. */
+/**
+ * Parses HTML fetched from `pageUrl` into listings. Channel previews are parsed with htmlparser2
+ * and read in one walk (fast: most crawled pages are previews); other pages are parsed again with
+ * cheerio's HTML5 parser (parse5), whose error recovery matches browsers on malformed markup.
+ */
 export function extractPage(html: string, pageUrl: string): ExtractedPage {
+  const outline = outlineOf(parseHtml(html));
+  if (isTelegramPreview(outline)) return extractTelegram(outline, pageUrl);
   const $ = cheerio.load(html);
-  if (isTelegramPreview($)) return extractTelegram($, pageUrl);
   const noPreview = isTelegramLandingPage($);
   const page = extractWeb($, pageUrl);
   return noPreview ? { ...page, noPreview } : page;
