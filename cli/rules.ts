@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { Config } from '../src/config/config.ts';
 import { DozorError } from '../src/config/errors.ts';
 import { backtest, compareOutcomes, type Labelled } from '../src/detect/backtest.ts';
 import { formatReport } from '../src/detect/backtest-report.ts';
@@ -17,10 +18,22 @@ import {
 } from '../src/detect/pack-admin.ts';
 import { perturb } from '../src/detect/perturb.ts';
 import { scoreText } from '../src/detect/score.ts';
+import { openDbFor } from '../src/pipeline/runtime.ts';
+import { userWhoCan } from '../src/review/users.ts';
 import { action, forTerminal, printJson } from './run-action.ts';
 
 /** Where patterns already proven safe from ReDoS are remembered. */
 const redosCache = (home: string) => join(home, 'cache', 'redos-safe.json');
+
+/** Refuses a pack change unless `name` is an admin account (DESIGN §7: admins steer the rules). */
+async function requireAdmin(config: Config, name: string): Promise<void> {
+  const handle = await openDbFor(config);
+  try {
+    await userWhoCan(handle.db, name, 'admin');
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Reads labelled JSONL (`text` and `label` per line). */
 function readLabelled(file: string): Labelled[] {
@@ -150,10 +163,11 @@ export function registerRules(program: Command): void {
   rules
     .command('add')
     .argument('<file>', 'a YAML file with `rules:`')
-    .requiredOption('--as <user>', 'who makes the change')
+    .requiredOption('--as <user>', 'the admin making the change (see: dozor users add NAME --role admin)')
     .description('add rules (validated with the whole pack first)')
     .action(
       action(async (config, file: string, opts: { as: string }) => {
+        await requireAdmin(config, opts.as);
         let ids: string[] = [];
         changePack(
           config.rulesDir,
@@ -176,10 +190,11 @@ export function registerRules(program: Command): void {
     rules
       .command(name)
       .argument('<id>')
-      .requiredOption('--as <user>', 'who makes the change')
+      .requiredOption('--as <user>', 'the admin making the change (see: dozor users add NAME --role admin)')
       .description(`${name} a rule`)
       .action(
         action(async (config, id: string, opts: { as: string }) => {
+          await requireAdmin(config, opts.as);
           changePack(config.rulesDir, (copy) => setEnabled(copy, id, enabled), redosCache(config.home));
           recordChange(config.rulesDir, opts.as, name, {
             rule: id,
@@ -192,10 +207,11 @@ export function registerRules(program: Command): void {
   rules
     .command('import')
     .argument('<dir>')
-    .requiredOption('--as <user>', 'who makes the change')
+    .requiredOption('--as <user>', 'the admin making the change (see: dozor users add NAME --role admin)')
     .description('replace the pack with the folder DIR (validated first)')
     .action(
       action(async (config, dir: string, opts: { as: string }) => {
+        await requireAdmin(config, opts.as);
         changePack(config.rulesDir, (copy) => importInto(copy, dir), redosCache(config.home));
         const version = loadRulePack(config.rulesDir).version;
         recordChange(config.rulesDir, opts.as, 'import', { from: dir, version });

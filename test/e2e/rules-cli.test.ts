@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { root, runCli, tmpHome } from '../helpers.ts';
 
 /** One DOZOR_HOME for the file, so its ReDoS cache is shared by the tests. */
@@ -18,6 +18,17 @@ const version = async (env: Record<string, string>) =>
   JSON.parse((await runCli(['rules', 'test', 'x'], env)).stdout).rule_pack as string;
 
 describe('dozor rules', () => {
+  beforeAll(async () => {
+    for (const [name, role] of [
+      ['anna', 'admin'],
+      ['boris', 'admin'],
+      ['vera', 'volunteer'],
+    ])
+      expect(await runCli(['users', 'add', name, '--role', role], { DOZOR_HOME: home })).toMatchObject({
+        code: 0,
+      });
+  }, 60_000);
+
   it('lint passes on the shipped pack; list and show read it', async () => {
     const { env } = packCopy();
     const lint = await runCli(['rules', 'lint'], env);
@@ -91,6 +102,20 @@ describe('dozor rules', () => {
     ]);
     const noActor = await runCli(['rules', 'disable', 'ru.substance.weak-slang'], env);
     expect(noActor.code).toBe(2);
+    // only admins change the pack; a refused change leaves the pack and its log as they were
+    const pack = await version(env);
+    const volunteer = await runCli(['rules', 'disable', 'ru.substance.weak-slang', '--as', 'vera'], env);
+    expect([volunteer.code, volunteer.stderr]).toEqual([
+      1,
+      'dozor: user "vera" is a volunteer and may not admin: that needs admin\n',
+    ]);
+    const stranger = await runCli(['rules', 'disable', 'ru.substance.weak-slang', '--as', 'zed'], env);
+    expect([stranger.code, stranger.stderr]).toEqual([
+      1,
+      'dozor: unknown user "zed": add one with: dozor users add zed --role volunteer\n',
+    ]);
+    expect(await version(env)).toBe(pack);
+    expect(readFileSync(join(dir, 'changes.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
   }, 60_000);
 
   it('add validates first: an invalid regex is refused with its location and the pack stays as it was', async () => {
