@@ -19,11 +19,12 @@ const version = async (env: Record<string, string>) =>
 
 describe('dozor rules', () => {
   beforeAll(async () => {
-    for (const [name, role] of [
+    const accounts: [string, string][] = [
       ['anna', 'admin'],
       ['boris', 'admin'],
       ['vera', 'volunteer'],
-    ])
+    ];
+    for (const [name, role] of accounts)
       expect(await runCli(['users', 'add', name, '--role', role], { DOZOR_HOME: home })).toMatchObject({
         code: 0,
       });
