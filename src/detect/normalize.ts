@@ -32,6 +32,8 @@ export interface Buffer16 {
   source: Uint16Array;
   /** At least the length of the longest run of letters and digits in the result (set by pass 3). */
   maxWord: number;
+  /** Set by pass 1 when pass 2 may find letters spelled apart (three single units apart by separators). */
+  spelled: boolean;
 }
 
 const SPACE = 32;
@@ -47,6 +49,7 @@ const buffer16 = (size: number): Buffer16 => ({
   high: 0,
   source: new Uint16Array(size),
   maxWord: 0,
+  spelled: false,
 });
 
 /** The buffer normalizations write into (the engine is synchronous: one at a time). */
@@ -76,12 +79,14 @@ export function normalize(input: string): Normalized {
 /**
  * Normalizes `input` into a shared buffer and returns it: `codes[0..len)`, `map[0..len]`. The result
  * may be overwritten by the next call, so use it before normalizing anything else. With `scan`,
- * its DFA runs over the result as the last pass writes it (see foldWords).
+ * its DFA runs over the result as the last pass writes it (see foldWords). `everyPass` runs pass 2
+ * even when pass 1 saw nothing for it (tests compare the two).
  */
-export function normalizeScratch(input: string, scan?: UnitScan): Buffer16 {
+export function normalizeScratch(input: string, scan?: UnitScan, everyPass = false): Buffer16 {
   const b = input.length > SCRATCH_LIMIT ? buffer16(input.length + 16) : scratch;
   foldChars(input, b);
-  joinSpelledOut(b);
+  // pass 2 only where pass 1 saw single units apart (or always, for tests)
+  if (b.spelled || everyPass) joinSpelledOut(b);
   foldWords(b, scan);
   b.map[b.len] = input.length;
   return b;
@@ -110,9 +115,10 @@ function ensure(b: Buffer16, need: number): void {
 }
 
 /**
- * The fold table with each entry's script mark folded in: `unit | mark << 16` for a character that
- * folds to one unit (mark 1: a Cyrillic letter with no Latin look-alike, 2: the reverse), RARE for
- * one that needs foldChar (expansions, surrogates), SPACE_LIKE or DROPPED.
+ * The fold table with each entry's script mark and category folded in: `unit | mark << 16 |
+ * category << 18` for a character that folds to one unit (mark 1: a Cyrillic letter with no Latin
+ * look-alike, 2: the reverse; category: see SPELL), RARE for one that needs foldChar (expansions,
+ * surrogates), SPACE_LIKE or DROPPED.
  */
 let marked: Int32Array | undefined;
 const RARE = -2;
@@ -127,11 +133,54 @@ function markedTable(): Int32Array {
     const v = table[c]!;
     if (v === SPACE) t[c] = SPACE_LIKE;
     else if (v < 0) t[c] = v === -1 ? DROPPED : RARE;
-    else t[c] = v | ((v < 0x530 ? UNAMBIGUOUS[v]! : 0) << 16);
+    else t[c] = v | ((v < 0x530 ? UNAMBIGUOUS[v]! : 0) << 16) | (category(v) << 18);
   }
   marked = t;
   return t;
 }
+
+/**
+ * Unit categories for spotting letters spelled apart in pass 1: other, a word unit, `@`, a
+ * separator. A small DFA over them (SPELL) reaches SPELLED once three single units (a word unit or
+ * `@` with no word unit on either side) follow one another with 1-3 separators between each two:
+ * without that, pass 2 has nothing to join and is skipped.
+ */
+const OTHER = 0;
+const WORD_UNIT = 1;
+const AT_UNIT = 2;
+const SEPARATOR_UNIT = 3;
+
+function category(c: number): number {
+  if (wordUnits()[c] === 1) return WORD_UNIT;
+  if (c === AT) return AT_UNIT;
+  return SEPARATOR[c] === 1 ? SEPARATOR_UNIT : OTHER;
+}
+
+/** States (times 4): singles in the chain (0-2), separators since the last (0-4), the last two categories. */
+const spellState = (chain: number, seps: number, c1: number, c2Word: number) =>
+  4 * (((chain * 5 + seps) * 4 + c1) * 2 + c2Word);
+const SPELLED = 4 * 120;
+/** `SPELL[state + category]`: the next state. */
+const SPELL = (() => {
+  const t = new Int32Array(SPELLED + 4).fill(SPELLED);
+  for (let chain = 0; chain < 3; chain++)
+    for (let seps = 0; seps < 5; seps++)
+      for (let c1 = 0; c1 < 4; c1++)
+        for (let c2Word = 0; c2Word < 2; c2Word++)
+          for (let cu = 0; cu < 4; cu++) {
+            // the unit before this one (c1) is single when no word unit stands on either side
+            let nextChain = chain;
+            let nextSeps = seps;
+            if ((c1 === WORD_UNIT || c1 === AT_UNIT) && c2Word === 0 && cu !== WORD_UNIT) {
+              nextChain = chain > 0 && seps <= 3 ? chain + 1 : 1;
+              nextSeps = 0;
+            } else if (c1 === SEPARATOR_UNIT) nextSeps = Math.min(seps + 1, 4);
+            else nextChain = nextSeps = 0;
+            t[spellState(chain, seps, c1, c2Word) + cu] =
+              nextChain >= 3 ? SPELLED : spellState(nextChain, nextSeps, cu, c1 === WORD_UNIT ? 1 : 0);
+          }
+  return t;
+})();
 
 function foldChars(input: string, b: Buffer16): void {
   const n = input.length;
@@ -142,11 +191,13 @@ function foldChars(input: string, b: Buffer16): void {
   let map = b.map;
   const units = readSource(input, b);
   const table = markedTable();
+  const spell = SPELL;
   const size = table.length;
   let cyrOnly = 0;
   let latOnly = 0;
   let len = 0;
   let high = 0;
+  let sp = 0;
   for (let i = 0; i < n; i++) {
     const c = units[i]!;
     if (c > high) high = c;
@@ -156,13 +207,15 @@ function foldChars(input: string, b: Buffer16): void {
       map[len++] = i;
       // the script mark counted without a branch (mark 1 or 2 in bits 16-17)
       cyrOnly += (e >>> 16) & 1;
-      latOnly += e >>> 17;
+      latOnly += (e >>> 17) & 1;
+      sp = spell[sp + (e >>> 18)]!;
       continue;
     }
     if (e === SPACE_LIKE) {
       if (len === 0 || codes[len - 1] === SPACE) continue;
       codes[len] = SPACE;
       map[len++] = i;
+      sp = spell[sp + SEPARATOR_UNIT]!;
       continue;
     }
     if (e === DROPPED) continue;
@@ -170,14 +223,16 @@ function foldChars(input: string, b: Buffer16): void {
     const next = foldRare(units, n, i, b);
     if (next > i) high = Math.max(high, units[next]!);
     i = next;
-    len = b.len;
     codes = b.codes;
     map = b.map;
+    for (let k = len; k < b.len; k++) sp = spell[sp + category(codes[k]!)]!;
+    len = b.len;
   }
   b.len = len;
   b.cyrOnly = cyrOnly;
   b.latOnly = latOnly;
   b.high = high;
+  b.spelled = spell[sp + OTHER] === SPELLED;
 }
 
 /**

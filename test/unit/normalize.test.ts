@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalize } from '../../src/detect/normalize.ts';
+import { normalize, normalizeScratch } from '../../src/detect/normalize.ts';
 
 const norm = (s: string) => normalize(s).text;
 
@@ -32,5 +32,25 @@ describe('normalize', () => {
 
   it('survives lone surrogates and control characters', () => {
     expect(norm('\ud800x\udc00\u0000y')).toBe('x y');
+  });
+
+  it('skips the joining pass only where it has nothing to join', () => {
+    // every string of up to 7 units over letters, digits, @, separators and other units
+    const alphabet = ['a', 'б', '0', '5', '@', ' ', '.', '-', '..', '!', '😀', '\u200b'];
+    const both = (text: string) => {
+      const a = normalizeScratch(text);
+      const gated = [Array.from(a.codes.subarray(0, a.len)), Array.from(a.map.subarray(0, a.len + 1))];
+      const b = normalizeScratch(text, undefined, true);
+      return [gated, [Array.from(b.codes.subarray(0, b.len)), Array.from(b.map.subarray(0, b.len + 1))]];
+    };
+    let joined = 0;
+    const walk = (prefix: string, depth: number) => {
+      const [gated, always] = both(prefix);
+      expect(gated, JSON.stringify(prefix)).toEqual(always);
+      if (normalize(prefix).text.length < prefix.replace(/\u200b/g, '').length - 1) joined++;
+      if (depth > 0) for (const c of alphabet) walk(prefix + c, depth - 1);
+    };
+    walk('', 5);
+    expect(joined).toBeGreaterThan(0);
   });
 });
