@@ -50,7 +50,12 @@ interface Scratch {
 
 const scratchOf = new WeakMap<RulePack, Scratch>();
 
+/** The last pack scored and its scratch (most callers score with one pack). */
+let lastPack: RulePack | undefined;
+let lastScratch: Scratch | undefined;
+
 function scratchFor(pack: RulePack): Scratch {
+  if (pack === lastPack) return lastScratch!;
   let s = scratchOf.get(pack);
   if (!s) {
     const n = pack.rules.length;
@@ -67,6 +72,8 @@ function scratchFor(pack: RulePack): Scratch {
     };
     scratchOf.set(pack, s);
   }
+  lastPack = pack;
+  lastScratch = s;
   return s;
 }
 
@@ -198,12 +205,12 @@ function allSet(flags: Uint8Array, gates: number[]): boolean {
 
 /** Raw hits as Matches (rule id, category, original text). */
 export function dress(pack: RulePack, original: string, raw: RawHits): Match[] {
-  const out: Match[] = new Array(raw.count);
+  const out: Match[] = [];
   for (let k = 0; k < raw.count; k++) {
     const r = pack.rules[raw.rule[k]!]!;
     const start = raw.start[k]!;
     const end = raw.end[k]!;
-    out[k] = { rule: r.id, category: r.category, start, end, text: original.slice(start, end) };
+    out.push({ rule: r.id, category: r.category, start, end, text: original.slice(start, end) });
   }
   return out;
 }

@@ -55,6 +55,7 @@ function foldSlow(cp: number): Folded {
 const TABLE_SIZE = 0x3000;
 let table: Int32Array | undefined;
 const expanded = new Map<number, Folded>();
+let astral: Int32Array | undefined;
 const EXPANDS = -2;
 
 /** Folds one code point: a code unit, DROP (-1) or a string. */
@@ -63,6 +64,21 @@ export function foldChar(cp: number): Folded {
     table ??= buildTable();
     const v = table[cp]!;
     if (v !== EXPANDS) return v;
+  } else if (cp >= 0x10000 && cp < 0x20000) {
+    // emoji and other symbols of plane 1, cached as they come: 0 not yet, -1 expands, else unit + 2
+    astral ??= new Int32Array(0x10000);
+    const a = astral[cp - 0x10000]!;
+    if (a > 0) return a - 2;
+    if (a === 0) {
+      const f = foldSlow(cp);
+      if (typeof f === 'number') {
+        astral[cp - 0x10000] = f + 2;
+        return f;
+      }
+      astral[cp - 0x10000] = -1;
+      expanded.set(cp, f);
+      return f;
+    }
   }
   let f = expanded.get(cp);
   if (f === undefined) {

@@ -106,9 +106,18 @@ interface Compiled {
 
 const compiledOf = new WeakMap<RulePack, Compiled>();
 
+/** The last pack scored and what scoring needs of it (most callers score with one pack). */
+let lastPack: RulePack | undefined;
+let lastCompiled: Compiled | undefined;
+
 function compiledFor(pack: RulePack): Compiled {
+  if (pack === lastPack) return lastCompiled!;
   let c = compiledOf.get(pack);
-  if (c) return c;
+  if (c) {
+    lastPack = pack;
+    lastCompiled = c;
+    return c;
+  }
   const index = new Map<string, number>();
   const catOf = Int32Array.from(pack.rules, (r) => {
     let i = index.get(r.category);
@@ -142,6 +151,8 @@ function compiledFor(pack: RulePack): Compiled {
     countedList: { rules: new Int32Array(pack.rules.length), count: 0 },
   };
   compiledOf.set(pack, c);
+  lastPack = pack;
+  lastCompiled = c;
   return c;
 }
 
