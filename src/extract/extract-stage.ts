@@ -1,5 +1,6 @@
 /** Stage: parse a stored page into listings; returns what the crawler needs to page, diff and discover. */
 import { and, eq, or } from 'drizzle-orm';
+import { dateParam, jsonParam, rawQuery, valuesList } from '../../db/raw.ts';
 import { listings, type Page, pages } from '../../db/schema.ts';
 import { sha256 } from '../capture/hash.ts';
 import type { StageContext } from '../pipeline/context.ts';
@@ -95,11 +96,24 @@ async function storeListings(
   if (rows.length === 0) return { ids: [], fresh: new Set() };
   const key = (permalink: string, hash: string) => `${permalink}\n${hash}`;
   const ids = new Map<string, number>();
-  const inserted = await ctx.db
-    .insert(listings)
-    .values(rows)
-    .onConflictDoNothing()
-    .returning({ id: listings.id, permalink: listings.permalink, hash: listings.textSha256 });
+  // raw SQL, one statement: this runs once per crawled page, and drizzle's builder cost more than the insert
+  const inserted = await rawQuery<{ id: number; permalink: string; hash: string }>(
+    ctx.db,
+    `insert into listings (page_id, source_id, permalink, text, text_sha256, posted_at, links, image_urls, meta)
+     values ${valuesList(rows.length, 9)} on conflict do nothing
+     returning id, permalink, text_sha256 as hash`,
+    rows.flatMap((r) => [
+      r.pageId,
+      r.sourceId ?? null,
+      r.permalink,
+      r.text,
+      r.textSha256,
+      dateParam(r.postedAt),
+      jsonParam(r.links),
+      jsonParam(r.imageUrls),
+      jsonParam(r.meta),
+    ]),
+  );
   for (const r of inserted) ids.set(key(r.permalink, r.hash), r.id);
   const fresh = new Set(inserted.map((r) => r.id));
   const missing = rows.filter((r) => !ids.has(key(r.permalink, r.textSha256)));

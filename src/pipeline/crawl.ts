@@ -7,7 +7,7 @@
  */
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { type Detection, type FrontierRow, frontier, type Source, sources } from '../../db/schema.ts';
+import { type Detection, type FrontierRow, frontier, sources } from '../../db/schema.ts';
 import { captureStage } from '../capture/capture-stage.ts';
 import { captureReason } from '../capture/parent-bundle.ts';
 import type { ExtractResult, StoredListing } from '../extract/extract-stage.ts';
@@ -24,13 +24,14 @@ import {
 } from './crawl-page.ts';
 import { type Discovered, discoveredFrom, ensureSource, targetOf } from './discovery.ts';
 import {
-  claimNext,
+  claimNextWithSource,
   enqueue,
   type FrontierItem,
   finishRun,
   markDone,
   markFailed,
   openRun,
+  type RowSource,
   recordPage,
 } from './frontier.ts';
 import { scorePage } from './score-page.ts';
@@ -139,7 +140,7 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
    * per page instead of one per statement, and a page is stored whole or not at all. Everything
    * in it goes through `tx` (on PGlite a query on ctx.db would wait for this transaction forever).
    */
-  async function storePage(row: FrontierRow, source: Source, got: RowPage) {
+  async function storePage(row: FrontierRow, source: RowSource, got: RowPage) {
     let queued = 0;
     try {
       return await ctx.db.transaction(async (t) => {
@@ -198,10 +199,9 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
     }
   }
 
-  async function processRow(row: FrontierRow) {
-    const [source] = await ctx.db.select().from(sources).where(eq(sources.id, row.sourceId));
-    const got = await fetchRowPage(ctx, row, source!);
-    const { page, found, edited, deleted, done } = await storePage(row, source!, got);
+  async function processRow(row: FrontierRow, source: RowSource) {
+    const got = await fetchRowPage(ctx, row, source);
+    const { page, found, edited, deleted, done } = await storePage(row, source, got);
     if (got.fetched) s.pages++;
     events.edited += edited;
     events.deleted += deleted;
@@ -243,9 +243,9 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
     ctx.log(`${what}: ${(err as Error).message}`);
   };
 
-  async function runRow(row: FrontierRow) {
+  async function runRow(row: FrontierRow, source: RowSource) {
     try {
-      await processRow(row);
+      await processRow(row, source);
     } catch (err) {
       await markFailed(ctx.db, row, err).catch(() => {});
       if (row.pageNo === 0) await markSource(ctx.db, row.sourceId, { ok: false, error: err }).catch(() => {});
@@ -265,8 +265,8 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
   async function worker() {
     while (!opts.signal?.aborted) {
       const seen = version;
-      const row = await claimNext(ctx.db, runId);
-      if (!row) {
+      const claimed = await claimNextWithSource(ctx.db, runId);
+      if (!claimed) {
         if (version !== seen) continue;
         if (active === 0) break;
         await new Promise<void>((resolve) => waiting.push(resolve));
@@ -274,7 +274,7 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
       }
       active++;
       try {
-        await runRow(row);
+        await runRow(claimed.row, claimed.source);
       } finally {
         active--;
         version++;

@@ -5,7 +5,13 @@
  */
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { crawlRuns, type FrontierRow, frontier, pages } from '../../db/schema.ts';
+import { rawQuery } from '../../db/raw.ts';
+import { crawlRuns, type FrontierRow, frontier, pages, type Source } from '../../db/schema.ts';
+
+/** The columns of a frontier row, named as FrontierRow names them (for raw statements). */
+export const FRONTIER_COLUMNS = `id, run_id as "runId", url, source_id as "sourceId", depth, page_no as "pageNo",
+  newest_post_id as "newestPostId", state, attempts, last_error as "lastError", page_id as "pageId",
+  created_at as "createdAt", updated_at as "updatedAt"`;
 
 /** What to queue. */
 export interface FrontierItem {
@@ -57,24 +63,51 @@ export async function requeueClaimed(db: Db, runId: number): Promise<number> {
 
 /** Queues `item` in the run; returns its new row id, or undefined when the URL is already in the run. */
 export async function enqueue(db: Db, runId: number, item: FrontierItem): Promise<number | undefined> {
-  const [row] = await db
-    .insert(frontier)
-    .values({ runId, ...item })
-    .onConflictDoNothing()
-    .returning({ id: frontier.id });
+  const [row] = await rawQuery<{ id: number }>(
+    db,
+    `insert into frontier (run_id, url, source_id, depth, page_no, newest_post_id)
+     values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id`,
+    [runId, item.url, item.sourceId, item.depth, item.pageNo ?? 0, item.newestPostId ?? null],
+  );
   return row?.id;
 }
 
 /** Claims the oldest queued row of the run (skipping rows other workers hold); undefined when none is queued. */
 export async function claimNext(db: Db, runId: number): Promise<FrontierRow | undefined> {
-  const next = sql`(select id from ${frontier} where run_id = ${runId} and state = 'queued'
-                    order by id limit 1 for update skip locked)`;
-  const [row] = await db
-    .update(frontier)
-    .set({ state: 'claimed', attempts: sql`${frontier.attempts} + 1`, updatedAt: new Date() })
-    .where(eq(frontier.id, next))
-    .returning();
+  const [row] = await rawQuery<FrontierRow>(
+    db,
+    `update frontier set state = 'claimed', attempts = attempts + 1, updated_at = $2
+      where id = (select id from frontier where run_id = $1 and state = 'queued'
+                  order by id limit 1 for update skip locked)
+      returning ${FRONTIER_COLUMNS}`,
+    [runId, new Date().toISOString()],
+  );
   return row;
+}
+
+/** What the crawl reads of a claimed row's source. */
+export type RowSource = Pick<Source, 'render' | 'respectRobots' | 'newestPostId'>;
+
+/** claimNext, with the settings of the row's source read in the same statement. */
+export async function claimNextWithSource(
+  db: Db,
+  runId: number,
+): Promise<{ row: FrontierRow; source: RowSource } | undefined> {
+  const [r] = await rawQuery<FrontierRow & { src: RowSource }>(
+    db,
+    `with claimed as (
+       update frontier set state = 'claimed', attempts = attempts + 1, updated_at = $2
+        where id = (select id from frontier where run_id = $1 and state = 'queued'
+                    order by id limit 1 for update skip locked)
+        returning ${FRONTIER_COLUMNS})
+     select claimed.*, json_build_object('render', s.render, 'respectRobots', s.respect_robots,
+                                         'newestPostId', s.newest_post_id) as src
+       from claimed join sources s on s.id = claimed."sourceId"`,
+    [runId, new Date().toISOString()],
+  );
+  if (!r) return undefined;
+  const { src, ...row } = r;
+  return { row, source: src };
 }
 
 /** Claims row `id` if it is queued (a queue job carrying a frontier id); undefined when someone else has it. */
@@ -89,7 +122,11 @@ export async function claimById(db: Db, id: number): Promise<FrontierRow | undef
 
 /** Remembers the stored page of a claimed row, so a resumed crawl does not fetch it again. */
 export async function recordPage(db: Db, id: number, pageId: number): Promise<void> {
-  await db.update(frontier).set({ pageId, updatedAt: new Date() }).where(eq(frontier.id, id));
+  await rawQuery(db, 'update frontier set page_id = $2, updated_at = $3 where id = $1', [
+    id,
+    pageId,
+    new Date().toISOString(),
+  ]);
 }
 
 /**
@@ -110,15 +147,12 @@ export async function storedPageOf(db: Db, row: Pick<FrontierRow, 'runId' | 'url
 
 /** Marks a row done (recording its stored page too, when given). */
 export async function markDone(db: Db, id: number, pageId?: number): Promise<void> {
-  await db
-    .update(frontier)
-    .set({
-      state: 'done',
-      lastError: null,
-      updatedAt: new Date(),
-      ...(pageId === undefined ? {} : { pageId }),
-    })
-    .where(eq(frontier.id, id));
+  await rawQuery(
+    db,
+    `update frontier set state = 'done', last_error = null, updated_at = $3,
+            page_id = coalesce($2, page_id) where id = $1`,
+    [id, pageId ?? null, new Date().toISOString()],
+  );
 }
 
 /**

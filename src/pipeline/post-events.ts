@@ -2,9 +2,10 @@
  * Edits and deletions of Telegram posts, seen when a channel is crawled again, recorded as new
  * evidence events (post_events); nothing stored before is changed.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { listings, postEvents } from '../../db/schema.ts';
+import { rawQuery } from '../../db/raw.ts';
+import { postEvents } from '../../db/schema.ts';
 
 /** A post as shown on the page just extracted. */
 export interface PostSeen {
@@ -65,20 +66,19 @@ export async function recordPostEvents(
 /** The current text hash of each permalink: the latest edit's, else the first listing's (one round trip). */
 async function lastKnownHashes(db: Db, permalinks: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const res = (await db.execute(sql`
-    (select distinct on (${listings.permalink}) ${listings.permalink} as permalink,
-            ${listings.textSha256} as hash, 0 as edit
-       from ${listings} where ${inArray(listings.permalink, permalinks)}
-      order by ${listings.permalink}, ${listings.id})
-    union all
-    (select distinct on (${postEvents.permalink}) ${postEvents.permalink}, ${postEvents.newTextSha256}, 1
-       from ${postEvents}
-      where ${and(inArray(postEvents.permalink, permalinks), eq(postEvents.kind, 'edited'))}
-      order by ${postEvents.permalink}, ${postEvents.id} desc)`)) as unknown as {
-    rows: { permalink: string; hash: string | null; edit: number }[];
-  };
+  const rows = await rawQuery<{ permalink: string; hash: string | null; edit: number }>(
+    db,
+    `(select distinct on (permalink) permalink, text_sha256 as hash, 0 as edit
+        from listings where permalink = any($1::text[])
+       order by permalink, id)
+     union all
+     (select distinct on (permalink) permalink, new_text_sha256, 1
+        from post_events where permalink = any($1::text[]) and kind = 'edited'
+       order by permalink, id desc)`,
+    [permalinks],
+  );
   // first listings, then edits over them
-  const rows = [...res.rows].sort((a, b) => Number(a.edit) - Number(b.edit));
+  rows.sort((a, b) => Number(a.edit) - Number(b.edit));
   for (const r of rows) if (r.hash) out.set(r.permalink, r.hash);
   return out;
 }
@@ -89,16 +89,14 @@ async function vanished(db: Db, sourceId: number, postIds: number[]) {
   const shown = new Set(postIds);
   const lo = postIds[0]!;
   const hi = postIds.at(-1)!;
-  const postId = sql<number>`(${listings.meta}->>'postId')::bigint`;
-  const rows = await db
-    .selectDistinctOn([listings.permalink], {
-      permalink: listings.permalink,
-      textSha256: listings.textSha256,
-      postId,
-    })
-    .from(listings)
-    .where(and(eq(listings.sourceId, sourceId), sql`${postId} > ${lo} and ${postId} < ${hi}`))
-    .orderBy(listings.permalink, desc(listings.id));
+  const rows = await rawQuery<{ permalink: string; textSha256: string; postId: number | string }>(
+    db,
+    `select distinct on (permalink) permalink, text_sha256 as "textSha256", (meta->>'postId')::bigint as "postId"
+       from listings
+      where source_id = $1 and (meta->>'postId')::bigint > $2 and (meta->>'postId')::bigint < $3
+      order by permalink, id desc`,
+    [sourceId, lo, hi],
+  );
   const gone = rows.filter((r) => !shown.has(Number(r.postId)));
   if (gone.length === 0) return [];
   const already = await db

@@ -4,7 +4,8 @@
  * recent history (carried forward in memory as each listing is scored, in page order) and one
  * insert (returning the rows), instead of four queries per listing. Idempotent on (listing, rule-pack version).
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
+import { jsonParam, rawQuery, valuesList } from '../../db/raw.ts';
 import { type Detection, detections, listings } from '../../db/schema.ts';
 import { scoreText } from '../detect/score.ts';
 import type { StageContext } from './context.ts';
@@ -57,15 +58,14 @@ export async function scorePage(
     const recent =
       sourceId === null
         ? undefined
-        : await ctx.db
-            .select({ flagged: detections.flagged, score: detections.score })
-            .from(detections)
-            .innerJoin(listings, eq(detections.listingId, listings.id))
-            .where(eq(listings.sourceId, sourceId))
+        : await rawQuery<{ flagged: boolean; score: number }>(
+            ctx.db,
             // ordered by the source's listings (index listings_source_id), so a source with no history
             // does not scan every detection of every source
-            .orderBy(desc(listings.id), desc(detections.id))
-            .limit(window);
+            `select d.flagged, d.score from detections d join listings l on d.listing_id = l.id
+              where l.source_id = $1 order by l.id desc, d.id desc limit $2`,
+            [sourceId, window],
+          );
     const rows = [...new Set(todo)].map((id) => {
       const history = recent && {
         flagged: recent.filter((r) => r.flagged && r.score >= threshold).length,
@@ -78,7 +78,21 @@ export async function scorePage(
       }
       return { listingId: id, rulePackVersion: version, flagged, verdict, score, matches };
     });
-    const inserted = await ctx.db.insert(detections).values(rows).onConflictDoNothing().returning();
+    const inserted = await rawQuery<Detection>(
+      ctx.db,
+      `insert into detections (listing_id, rule_pack_version, flagged, verdict, score, matches)
+       values ${valuesList(rows.length, 6)} on conflict do nothing
+       returning id, listing_id as "listingId", rule_pack_version as "rulePackVersion", verdict, score,
+                 flagged, matches, created_at as "createdAt"`,
+      rows.flatMap((r) => [
+        r.listingId,
+        r.rulePackVersion,
+        r.flagged,
+        r.verdict,
+        r.score,
+        jsonParam(r.matches),
+      ]),
+    );
     for (const d of inserted) byListing.set(d.listingId, d);
     // another worker scored some of them in the meantime: read theirs
     const raced = todo.filter((id) => !byListing.has(id));
