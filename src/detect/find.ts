@@ -1,8 +1,9 @@
 /**
  * Finding rule matches in a text: one automaton pass over the normalized text (terms and regex
- * atoms), one over the original for emoji terms (only when the text has units that high), then the
- * regexes whose atoms and required literals occurred. Offsets are mapped back to the original
- * text. Per-pack scratch arrays are reused, so a text costs no allocation beyond its matches.
+ * atoms; run inside normalization's last pass when the automaton is a full DFA), one over the
+ * original for emoji terms (only when the text has units that high), then the regexes whose atoms
+ * and required literals occurred. Offsets are mapped back to the original text. Per-pack scratch
+ * arrays are reused, so a text costs no allocation beyond its matches.
  */
 import { VALIDATORS } from './crypto-address.ts';
 import { type HitSink, hitSink, scanEvents, scanUnits, type UnitScan, unitScan } from './matcher.ts';

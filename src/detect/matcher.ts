@@ -2,8 +2,10 @@
  * Multi-pattern matching: every term and regex atom of a pack in one Aho-Corasick automaton over
  * UTF-16 units of the normalized text, so scanning costs the same with 100 or 10 000 terms.
  * Characters that occur in no pattern share class 0 and send the automaton back to its root.
- * Scanning reads a Uint16Array and writes hits into a reusable Int32Array: nothing is allocated
- * per character or per hit.
+ * Within a memory budget the automaton is a full DFA, one table read per unit, which the scorer
+ * runs inside the last normalization pass (UnitScan); past it, rows are dense for shallow states
+ * and sparse below. Scanning reads a Uint16Array and writes hits into a reusable Int32Array:
+ * nothing is allocated per character or per hit.
  */
 import { wordUnits } from './fold-char.ts';
 
