@@ -116,12 +116,18 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
     const valid = rule.validate ? VALIDATORS[rule.validate] : undefined;
     const gates = pack.patternGates[index]!;
     const minWord = pack.patternMinWord[index]!;
+    const leads = pack.patternLeads[index]!;
     for (let p = 0; p < rule.regexes.length; p++) {
       // a pattern runs only when a literal of each of its required sets occurred and the text has
       // a word as long as the pattern needs
       if (b.maxWord < minWord[p]! || !allSet(gated, gates[p]!)) continue;
       const re = rule.regexes[p]!;
       norm ??= unitsToString(codes, len);
+      const lead = leads[p];
+      if (lead) {
+        matchAtLeads(st, index, lead, norm, map, original, valid);
+        continue;
+      }
       re.lastIndex = 0;
       for (let m = re.exec(norm); m !== null; m = re.exec(norm)) {
         if (m[0].length === 0) {
@@ -136,6 +142,45 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
   }
   sortBySpan(st.hits);
   return st.hits;
+}
+
+/**
+ * The matches of a pattern found as its global scan finds them, trying the sticky pattern only
+ * at the starts that can hold its lead literal: within `maxOffset` units before an occurrence of
+ * it. No match starts elsewhere, and starts are tried in order, so the first that matches is the
+ * leftmost; like the scan (flag `u`), no start falls inside a surrogate pair.
+ */
+function matchAtLeads(
+  st: Scratch,
+  rule: number,
+  lead: { text: string; maxOffset: number; sticky: RegExp },
+  norm: string,
+  map: Int32Array,
+  original: string,
+  valid: ((s: string) => boolean) | undefined,
+): void {
+  const { text, maxOffset, sticky } = lead;
+  let from = 0;
+  for (;;) {
+    const q = norm.indexOf(text, from);
+    if (q < 0) return;
+    let m: RegExpExecArray | null = null;
+    for (let s = Math.max(from, q - maxOffset); s <= q && m === null; s++) {
+      if (s > 0 && (norm.charCodeAt(s) & 0xfc00) === 0xdc00 && (norm.charCodeAt(s - 1) & 0xfc00) === 0xd800)
+        continue;
+      sticky.lastIndex = s;
+      m = sticky.exec(norm);
+    }
+    if (m === null) {
+      from = q + 1;
+      continue;
+    }
+    // a lead literal is never empty, so neither is a match
+    const start = map[m.index]!;
+    const end = map[m.index + m[0].length]!;
+    if (!valid || valid(original.slice(start, end))) keep(st, rule, start, end);
+    from = m.index + m[0].length;
+  }
 }
 
 /** Sorts hits by start, then end, keeping the order of equal spans. */

@@ -390,3 +390,163 @@ function classWordMembers(body: string[]): number[] | undefined {
   }
   return out;
 }
+
+/** A literal every match of a pattern holds within a few units of its start. */
+export interface Lead {
+  text: string;
+  /** The most units a match may have before the literal. */
+  maxOffset: number;
+}
+
+/** Leads further than this from the match start are not used. */
+const MAX_LEAD_OFFSET = 16;
+
+/**
+ * From the top-level sequence of `source` (flags `u`): the longest run of plain literal characters
+ * that every match holds at an offset of at most MAX_LEAD_OFFSET units (`@` in
+ * `(?:^|\s)@[a-z]+`, at most 1), so a scan can jump from one occurrence of it to the next and try
+ * the pattern only just before each. Undefined when there is none or the syntax is not modelled.
+ */
+export function leadLiteral(source: string): Lead | undefined {
+  try {
+    const p = new LeadParser(source);
+    const items = p.sequence();
+    if (p.i < p.chars.length) return undefined; // a top-level `|`
+    let best: Lead | undefined;
+    let offset = 0;
+    for (let k = 0; k < items.length && offset <= MAX_LEAD_OFFSET; ) {
+      if (items[k]!.literal !== undefined) {
+        let text = '';
+        const at = offset;
+        while (k < items.length && items[k]!.literal !== undefined) {
+          text += items[k]!.literal;
+          offset += items[k]!.max;
+          k++;
+        }
+        if (!best || text.length > best.text.length) best = { text, maxOffset: at };
+        continue;
+      }
+      offset += items[k]!.max;
+      k++;
+    }
+    return best;
+  } catch (err) {
+    if (err instanceof Unsupported || err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+/** An item of a sequence: the most units it matches and, for a plain literal character, that character. */
+interface LeadItem {
+  max: number;
+  literal?: string;
+}
+
+/** Characters that mean something outside a class. */
+const SYNTAX = new Set(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}']);
+
+class LeadParser {
+  readonly chars: string[];
+  i = 0;
+
+  constructor(source: string) {
+    this.chars = Array.from(source);
+  }
+
+  /** The most units a match of the alternation starting here can take (up to `)` or the end). */
+  private alternationMax(): number {
+    let max = 0;
+    for (;;) {
+      max = Math.max(
+        max,
+        this.sequence().reduce((n, it) => n + it.max, 0),
+      );
+      if (this.chars[this.i] !== '|') return max;
+      this.i++;
+    }
+  }
+
+  /** Items up to `|`, `)` or the end. */
+  sequence(): LeadItem[] {
+    const items: LeadItem[] = [];
+    for (let c = this.chars[this.i]; c !== undefined && c !== '|' && c !== ')'; c = this.chars[this.i]) {
+      const atom = this.atom();
+      const q = this.quantifier();
+      if (!q) items.push(atom);
+      else {
+        const [min, max] = q;
+        // a repeated literal is a literal only at its first occurrence, and only if it must occur
+        const repeated = atom.max * max;
+        items.push({ max: Number.isFinite(repeated) ? repeated : Number.POSITIVE_INFINITY });
+        if (min === 0) continue;
+      }
+    }
+    return items;
+  }
+
+  private quantifier(): [number, number] | undefined {
+    const c = this.chars[this.i];
+    let q: [number, number] | undefined;
+    if (c === '?') q = [0, 1];
+    else if (c === '*') q = [0, Number.POSITIVE_INFINITY];
+    else if (c === '+') q = [1, Number.POSITIVE_INFINITY];
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.chars.slice(this.i, this.i + 24).join(''));
+      if (!m) throw new Unsupported('brace');
+      this.i += m[0].length - 1;
+      const min = Number(m[1]);
+      q = [min, m[2] === undefined ? min : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3])];
+    }
+    if (!q) return undefined;
+    this.i++;
+    if (this.chars[this.i] === '?') this.i++;
+    return q;
+  }
+
+  private atom(): LeadItem {
+    const c = this.chars[this.i++];
+    if (c === undefined) throw new Unsupported('end');
+    if (c === '(') {
+      let zeroWidth = false;
+      if (this.chars[this.i] === '?') {
+        const rest = this.chars.slice(this.i, this.i + 3).join('');
+        if (rest.startsWith('?:')) this.i += 2;
+        else if (rest.startsWith('?=') || rest.startsWith('?!')) {
+          this.i += 2;
+          zeroWidth = true;
+        } else if (rest.startsWith('?<=') || rest.startsWith('?<!')) {
+          this.i += 3;
+          zeroWidth = true;
+        } else if (rest.startsWith('?<')) {
+          const close = this.chars.indexOf('>', this.i);
+          if (close < 0) throw new Unsupported('group name');
+          this.i = close + 1;
+        } else throw new Unsupported('group');
+      }
+      const max = this.alternationMax();
+      if (this.chars[this.i++] !== ')') throw new Unsupported('unclosed group');
+      return { max: zeroWidth ? 0 : max };
+    }
+    if (c === '[') {
+      const close = classEnd(this.chars, this.i - 1);
+      if (close < 0) throw new Unsupported('unclosed class');
+      this.i = close + 1;
+      return { max: 2 }; // a code point: up to two units
+    }
+    if (c === '^' || c === '$') return { max: 0 };
+    if (c === '.') return { max: 2 };
+    if (c === '\\') {
+      const e = this.chars[this.i++];
+      if (e === undefined) throw new Unsupported('escape at end');
+      if (e === 'b' || e === 'B') return { max: 0 };
+      if ('dDwWsS'.includes(e)) return { max: 2 };
+      if (/[0-9a-zA-Z]/.test(e)) throw new Unsupported(`escape \\${e}`); // \p, \u, \k, backreferences…
+      return { max: e.length, literal: e }; // an escaped symbol stands for itself
+    }
+    if (SYNTAX.has(c)) throw new Unsupported(c);
+    const code = c.charCodeAt(0);
+    // a character of the basic plane (not a surrogate) found by indexOf as it is
+    if (c.length === 1 && (code < 0xd800 || code > 0xdfff)) return { max: 1, literal: c };
+    return { max: c.length };
+  }
+}

@@ -93,6 +93,11 @@ export interface RulePack {
   gateCount: number;
   /** Per rule and pattern: the word length a text needs for the pattern to match (regex-prefilter.ts). */
   patternMinWord: number[][];
+  /**
+   * Per rule and pattern: a literal every match holds near its start (regex-prefilter.ts) and the
+   * pattern compiled sticky (flags `uy`), so a scan tries it only just before each occurrence.
+   */
+  patternLeads: ({ text: string; maxOffset: number; sticky: RegExp } | undefined)[][];
   /** Emoji terms, matched on the original text (normalization turns emoji into spaces). */
   symbols: Automaton;
   symbolRule: Int32Array;

@@ -4,7 +4,7 @@ import { findMatches } from '../../src/detect/find.ts';
 import { loadRulePack } from '../../src/detect/load-rules.ts';
 import { normalize } from '../../src/detect/normalize.ts';
 import { perturb } from '../../src/detect/perturb.ts';
-import { minWordRun, requiredLiterals } from '../../src/detect/regex-prefilter.ts';
+import { leadLiteral, minWordRun, requiredLiterals } from '../../src/detect/regex-prefilter.ts';
 import { root } from '../helpers.ts';
 
 const pack = loadRulePack(`${root}/rules`);
@@ -81,8 +81,37 @@ describe('pattern gates', () => {
       ...pack,
       patternGates: pack.patternGates.map((r) => r.map(() => [])),
       patternMinWord: pack.patternMinWord.map((r) => r.map(() => 0)),
+      patternLeads: pack.patternLeads.map((r) => r.map(() => undefined)),
     };
     for (const text of samples)
       expect(findMatches(pack, text, true)).toEqual(findMatches(ungated, text, true));
+  });
+});
+
+describe('leadLiteral', () => {
+  it('finds a literal every match holds within a few units of its start', () => {
+    expect(leadLiteral('@[a-z0-9_]{2,32}bot\\b')).toEqual({ text: '@', maxOffset: 0 });
+    expect(leadLiteral('t\\.me/[a-z0-9_]{2,32}bot\\b')).toEqual({ text: 't.me/', maxOffset: 0 });
+    // a class may match a code point of two units
+    expect(leadLiteral('(?:^|[\\s(:,])@[a-z]+')).toEqual({ text: '@', maxOffset: 2 });
+    expect(leadLiteral('(?:t|telegram)\\.me/x')).toEqual({ text: '.me/x', maxOffset: 8 });
+    expect(leadLiteral('(?<=a)b')).toEqual({ text: 'b', maxOffset: 0 });
+    expect(leadLiteral('ab?c')).toEqual({ text: 'a', maxOffset: 0 });
+  });
+
+  it('gives nothing when the literal may be absent, far away, or the syntax is not modelled', () => {
+    for (const pattern of ['a|b', 'a*b', '\\d+x', '[a-z]{16}\\.onion', '(a)\\1b', '\\p{L}a', 'x?'])
+      expect(leadLiteral(pattern), pattern).toBeUndefined();
+  });
+
+  it('finds the same matches with leads as without, surrogate pairs and repeats included', () => {
+    const noLeads = { ...pack, patternLeads: pack.patternLeads.map((r) => r.map(() => undefined)) };
+    const odd = [
+      '😀@best_shop_bot 𝒜@operator_kz @@@ab_bot @a @ab t.me/x_bot t.met.me/ab_bot',
+      '(@handle_one,@handle_two:@three_bot\t@four_here telegram.me/joinchat/abcd t.me/+AbCd',
+      '\ud800@lone_bot \udc00@lone2_bot 𠀀@cjk_here_bot bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+    ];
+    for (const text of [...samples, ...odd, ...odd.map((t) => perturb(t, 2))])
+      expect(findMatches(pack, text, true)).toEqual(findMatches(noLeads, text, true));
   });
 });
