@@ -61,21 +61,24 @@ function naive(terms: string[]) {
   };
 }
 
-/** `n` pseudo-words (Cyrillic and Latin), deterministic. */
+/** `n` distinct pseudo-words (Cyrillic and Latin, 5-10 letters), deterministic. */
 function syntheticTerms(n: number): string[] {
   const cyr = 'абвгдежзиклмнопрстуфхцчшыэюя';
   const lat = 'abcdefghijklmnopqrstuvwxyz';
   let seed = 7;
+  // a 32-bit LCG in integer arithmetic (a product of doubles would lose its low bits and repeat)
   const rnd = (k: number) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % k;
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 16) % k;
   };
-  return Array.from({ length: n }, (_, i) => {
+  const terms = new Set<string>();
+  for (let i = 0; terms.size < n; i++) {
     const abc = i % 2 ? cyr : lat;
     let w = '';
     for (let k = 0, len = 5 + rnd(6); k < len; k++) w += abc[rnd(abc.length)];
-    return w;
-  });
+    terms.add(w);
+  }
+  return [...terms];
 }
 
 /** The shipped pack plus one rule holding `n` synthetic terms. */
