@@ -3,8 +3,9 @@
  * held in typed arrays that are reused from call to call (nothing is allocated per character):
  * 1. per character (fold-char.ts): NFKC, lower case, diacritics and Kazakh/Uzbek letters folded,
  *    invisible characters dropped, whitespace and control characters collapsed to one space;
- * 2. letters spelled apart (м.е.ф, с о л ь, m-e-f) joined;
- * 3. per word (fold-word.ts): look-alikes, digits as letters, stretched letters, apostrophes.
+ * 2. letters spelled apart (м.е.ф, с о л ь, m-e-f) joined (only when pass 1 saw such a run);
+ * 3. per word (fold-word.ts): look-alikes, digits as letters, stretched letters, apostrophes; the
+ *    scorer's automaton can run over its output as it is written.
  */
 import { Buffer } from 'node:buffer';
 import { foldChar, foldTable, wordUnits } from './fold-char.ts';
