@@ -116,11 +116,12 @@ export function findRaw(pack: RulePack, original: string, includeDisabled = fals
     const valid = rule.validate ? VALIDATORS[rule.validate] : undefined;
     const gates = pack.patternGates[index]!;
     const minWord = pack.patternMinWord[index]!;
+    const minDigit = pack.patternMinDigits[index]!;
     const leads = pack.patternLeads[index]!;
     for (let p = 0; p < rule.regexes.length; p++) {
       // a pattern runs only when a literal of each of its required sets occurred and the text has
-      // a word as long as the pattern needs
-      if (b.maxWord < minWord[p]! || !allSet(gated, gates[p]!)) continue;
+      // a word as long and as many digits as the pattern needs
+      if (b.maxWord < minWord[p]! || b.digits < minDigit[p]! || !allSet(gated, gates[p]!)) continue;
       const re = rule.regexes[p]!;
       norm ??= unitsToString(codes, len);
       const lead = leads[p];

@@ -104,6 +104,8 @@ export function foldWords(b: Buffer16, scan?: UnitScan): void {
   const word = wordUnits();
   const kind = unitKinds();
   let maxWord = 0;
+  // ASCII digits in the result: only words with a unit below 65 can hold one, and they are written below
+  let digitCount = 0;
   let w = 0;
   let i = 0;
   while (i < n) {
@@ -210,6 +212,7 @@ export function foldWords(b: Buffer16, scan?: UnitScan): void {
         if (run === 2) w--; // the third in a row: drop the second as well
         if (run >= 2) continue;
       } else run = 0;
+      if (isDigit(c)) digitCount++;
       codes[w] = c;
       map[w++] = map[k]!;
     }
@@ -230,6 +233,7 @@ export function foldWords(b: Buffer16, scan?: UnitScan): void {
   }
   b.len = w;
   b.maxWord = maxWord;
+  b.digits = digitCount;
   if (scanning) scan.count = ev >> 1;
 }
 

@@ -9,7 +9,7 @@ import { DEFAULT_VERDICTS, parseVerdicts } from './conditions.ts';
 import { buildAutomaton, type Literal } from './matcher.ts';
 import { normalizeTerm } from './normalize.ts';
 import { type LocatedRule, readPackFiles } from './pack-files.ts';
-import { leadLiteral, minWordRun, requiredLiterals } from './regex-prefilter.ts';
+import { leadLiteral, minDigits, minWordRun, requiredLiterals } from './regex-prefilter.ts';
 import { type ChannelPolicy, type CompiledRule, RuleError, type RulePack } from './rule-types.ts';
 import { transliterate } from './translit.ts';
 
@@ -125,6 +125,7 @@ export function compilePack(
     patternGates,
     gateCount: rules.length + setIds.size,
     patternMinWord: rules.map((rule) => (rule.patterns ?? []).map(minWordRun)),
+    patternMinDigits: rules.map((rule) => (rule.patterns ?? []).map(minDigits)),
     patternLeads: rules.map((rule) =>
       (rule.patterns ?? []).map((pattern) => {
         const lead = leadLiteral(pattern);

@@ -33,6 +33,8 @@ export interface Buffer16 {
   source: Uint16Array;
   /** At least the length of the longest run of letters and digits in the result (set by pass 3). */
   maxWord: number;
+  /** How many ASCII digits the result holds (set by pass 3). */
+  digits: number;
   /** Set by pass 1 when pass 2 may find letters spelled apart (three single units apart by separators). */
   spelled: boolean;
 }
@@ -50,6 +52,7 @@ const buffer16 = (size: number): Buffer16 => ({
   high: 0,
   source: new Uint16Array(size),
   maxWord: 0,
+  digits: 0,
   spelled: false,
 });
 

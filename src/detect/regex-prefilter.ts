@@ -356,6 +356,57 @@ export function minWordRun(source: string): number {
   return best;
 }
 
+/**
+ * How many ASCII digits every match of `source` holds at least (0 when unknown), from the
+ * mandatory items of its top-level sequence that match only digits: `\d{4}[ -]?\d{4}` needs 8.
+ * Groups and other syntax count nothing; a top-level `|` gives 0.
+ */
+export function minDigits(source: string): number {
+  const chars = Array.from(source);
+  let total = 0;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < chars.length; ) {
+    const c = chars[i]!;
+    // inside a group: skip to its end (its content counts nothing)
+    if (depth > 0 || c === '(' || c === ')') {
+      if (c === '\\') i++;
+      else if (inClass) inClass = c !== ']';
+      else if (c === '[') inClass = true;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      i++;
+      if (depth === 0 && c === ')') {
+        const q = /^(\{\d+(,\d*)?\}|[?*+])\??/.exec(chars.slice(i, i + 16).join(''));
+        if (q) i += Array.from(q[0]).length;
+      }
+      continue;
+    }
+    if (c === '|') return 0;
+    let digitOnly = false;
+    if (c === '\\') {
+      const e = chars[i + 1];
+      i += 2;
+      if (e === undefined || 'pPuxkc'.includes(e)) return 0; // escapes with a body: not modelled
+      digitOnly = e === 'd';
+    } else if (c === '[') {
+      const close = classEnd(chars, i);
+      if (close < 0) return 0;
+      const members = classWordMembers(chars.slice(i + 1, close));
+      digitOnly = members !== undefined && members.length > 0 && members.every((m) => m >= 48 && m <= 57);
+      i = close + 1;
+    } else {
+      digitOnly = c >= '0' && c <= '9';
+      i++;
+    }
+    const q = /^(\{(\d+)(,\d*)?\}|[?*+])\??/.exec(chars.slice(i, i + 16).join(''));
+    const min = !q ? 1 : q[2] !== undefined ? Number(q[2]) : q[1] === '+' ? 1 : 0;
+    if (q) i += Array.from(q[0]).length;
+    if (digitOnly) total += min;
+  }
+  return total;
+}
+
 /** Index of the `]` closing the class opened at `open`, or -1. */
 function classEnd(chars: string[], open: number): number {
   for (let i = open + 1; i < chars.length; i++) {

@@ -93,6 +93,8 @@ export interface RulePack {
   gateCount: number;
   /** Per rule and pattern: the word length a text needs for the pattern to match (regex-prefilter.ts). */
   patternMinWord: number[][];
+  /** Per rule and pattern: the ASCII digits a text needs for the pattern to match (regex-prefilter.ts). */
+  patternMinDigits: number[][];
   /**
    * Per rule and pattern: a literal every match holds near its start (regex-prefilter.ts) and the
    * pattern compiled sticky (flags `uy`), so a scan tries it only just before each occurrence.

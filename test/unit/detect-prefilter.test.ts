@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findMatches } from '../../src/detect/find.ts';
 import { loadRulePack } from '../../src/detect/load-rules.ts';
-import { normalize } from '../../src/detect/normalize.ts';
+import { normalize, normalizeScratch } from '../../src/detect/normalize.ts';
 import { perturb } from '../../src/detect/perturb.ts';
-import { leadLiteral, minWordRun, requiredLiterals } from '../../src/detect/regex-prefilter.ts';
+import { leadLiteral, minDigits, minWordRun, requiredLiterals } from '../../src/detect/regex-prefilter.ts';
 import { root } from '../helpers.ts';
 
 const pack = loadRulePack(`${root}/rules`);
@@ -75,12 +75,44 @@ describe('minWordRun', () => {
   });
 });
 
+describe('minDigits', () => {
+  it('counts the digits every match must hold', () => {
+    expect(minDigits('(?<![\\d-])\\d{4}[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{4}(?![\\d-])')).toBe(16);
+    expect(minDigits('\\+998[ -]?\\d{2}')).toBe(5);
+    expect(minDigits('[79]\\d{2,}x\\d?\\d*')).toBe(3);
+    expect(minDigits('(?:\\d{4})\\d')).toBe(1);
+    expect(minDigits('\\d{3}|x')).toBe(0);
+    expect(minDigits('[0-9a]\\D')).toBe(0);
+  });
+
+  it('is sound on every shipped pattern: each match holds that many digits', () => {
+    for (const rule of pack.rules)
+      for (const pattern of rule.patterns ?? []) {
+        const need = minDigits(pattern);
+        const re = new RegExp(pattern, 'gu');
+        for (const text of [...samples, '4400 4301 2345 6789', '+998 90 123 45 67'])
+          for (const m of normalize(text).text.matchAll(re))
+            expect((m[0].match(/[0-9]/g) ?? []).length).toBeGreaterThanOrEqual(need);
+      }
+  });
+
+  it('is counted on the normalized text', () => {
+    // с0ль and m3f read as letters, ¹ folds to 1, ٣ is no ASCII digit
+    for (const text of ['с0ль 4400 4301, m3f ٣ ¹ 12', ...samples]) {
+      const expected = (normalize(text).text.match(/[0-9]/g) ?? []).length;
+      expect(normalizeScratch(text).digits).toBe(expected);
+    }
+    expect(normalizeScratch('с0ль 4400 4301, m3f ٣ ¹ 12').digits).toBe(11);
+  });
+});
+
 describe('pattern gates', () => {
   it('never hide a match: the same matches with the gates off', () => {
     const ungated = {
       ...pack,
       patternGates: pack.patternGates.map((r) => r.map(() => [])),
       patternMinWord: pack.patternMinWord.map((r) => r.map(() => 0)),
+      patternMinDigits: pack.patternMinDigits.map((r) => r.map(() => 0)),
       patternLeads: pack.patternLeads.map((r) => r.map(() => undefined)),
     };
     for (const text of samples)
