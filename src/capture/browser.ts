@@ -44,6 +44,8 @@ export interface Browser {
   pdf(html: string): Promise<Buffer>;
   /** Renders `url` with JavaScript on; throws FetchError (`render`, `blocked`, …) on failure. */
   render?(url: string, opts?: RenderOptions): Promise<RenderResult>;
+  /** False once the browser process has died or was closed. */
+  isConnected?(): boolean;
   close(): Promise<void>;
 }
 
@@ -247,6 +249,7 @@ export async function launchBrowser(opts: LaunchOptions): Promise<Browser> {
         await context.close();
       }
     },
+    isConnected: () => browser.isConnected(),
     close: () => browser.close(),
   };
 }

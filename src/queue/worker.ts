@@ -12,6 +12,7 @@ import type { Config } from '../config/config.ts';
 import { markFailed } from '../pipeline/frontier.ts';
 import { openRuntime } from '../pipeline/runtime.ts';
 import { markSource } from '../pipeline/source-status.ts';
+import { browserKeeper } from './browser-keeper.ts';
 import { checkRedis, queueConnection, redisClient } from './connection.ts';
 import { forQueue, isLastTry } from './errors.ts';
 import { useSharedPoliteness } from './fetch-services.ts';
@@ -60,20 +61,19 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
   const queues = openQueues(conn);
   const limiterRedis = redisClient(conn);
   useSharedPoliteness(rt.ctx.config, limiterRedis, conn.prefix);
-  let browserStart: Promise<void> | undefined;
+  const browser = browserKeeper(() =>
+    launchBrowser({
+      executablePath: config.chromium,
+      allowPrivate: config.allowPrivate,
+      allow: config.allowAddresses,
+      userAgent: config.userAgent,
+    }),
+  );
   const deps: JobDeps = {
     ctx: rt.ctx,
     queues,
-    ensureBrowser: () => {
-      browserStart ??= launchBrowser({
-        executablePath: config.chromium,
-        allowPrivate: config.allowPrivate,
-        allow: config.allowAddresses,
-        userAgent: config.userAgent,
-      }).then((b) => {
-        rt.ctx.browser = b;
-      });
-      return browserStart;
+    ensureBrowser: async () => {
+      rt.ctx.browser = await browser.get();
     },
   };
   const counts = { completed: 0, failed: 0 };
@@ -156,8 +156,7 @@ export async function startWorker(config: Config, opts: WorkerOptions): Promise<
       await bounded(queues.close(), 'closing the queues', 5000);
       for (const c of clients) c.disconnect();
       limiterRedis.disconnect();
-      if (browserStart) await bounded(browserStart, 'the browser start', 5000);
-      await bounded(rt.ctx.browser?.close() ?? Promise.resolve(), 'closing the browser', 5000);
+      await bounded(browser.close(), 'closing the browser', 10_000);
       await bounded(rt.close(), 'closing the database', 5000);
     },
   };

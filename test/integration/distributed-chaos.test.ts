@@ -8,7 +8,7 @@
  * verify, and every artifact's bytes in the shared blob store under its hash. Redis and Postgres
  * are private servers started by the test (the machine's shared ones are never touched).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -31,7 +31,10 @@ const PAGES_PER_CHANNEL = 10; // 1 000 pages
 /** One shop advert in every SHOP_EVERY-th channel: 50 flagged posts (and screenshots) in 1 000 pages. */
 const SHOP_EVERY = Number(process.env.DOZOR_CHAOS_SHOP_EVERY || 2);
 const FLAGGED = Math.ceil(CHANNELS / SHOP_EVERY);
-const verbose = (m: string) => process.env.DOZOR_CHAOS_VERBOSE && process.stderr.write(`${m}\n`);
+const started = Date.now();
+const verbose = (m: string) =>
+  process.env.DOZOR_CHAOS_VERBOSE &&
+  process.stderr.write(`${((Date.now() - started) / 1000).toFixed(1)}s ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let site: Awaited<ReturnType<typeof startDistributedSite>>;
@@ -87,6 +90,41 @@ function spawnDozor(args: string[], env: Record<string, string>, log: string[]) 
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   return child;
+}
+
+/** The pid of the first Chromium process under process `pid` (through the launcher script), if any. */
+function chromiumOf(pid: number): number | undefined {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
+  const queue = [String(pid)];
+  while (queue.length) {
+    const parent = queue.shift()!;
+    for (const [child, ppid, comm] of rows) {
+      if (ppid !== parent) continue;
+      if (comm === 'chromium') return Number(child);
+      queue.push(child!);
+    }
+  }
+  return undefined;
+}
+
+/** Every capture job in the queue: who ran it last, how often it was started, when it finished, what it returned. */
+async function captureJobs(redis: Redis) {
+  const keys = (await redis.keys('dozor:capture:capture-*')).filter((k) => !k.endsWith(':lock'));
+  return Promise.all(
+    keys.map(async (k) => {
+      const h = await redis.hgetall(k);
+      return {
+        id: k,
+        by: h.pb ?? '',
+        started: Number(h.ats ?? 0),
+        finishedOn: Number(h.finishedOn ?? 0),
+        result: h.returnvalue ?? '',
+      };
+    }),
+  );
 }
 
 describe('distributed crawl with capture under crashes', () => {
@@ -201,12 +239,33 @@ describe('distributed crawl with capture under crashes', () => {
       killed.kill('SIGKILL');
       await new Promise((r) => killed.once('exit', r));
       workers[victim] = worker();
-      // 2. restart Redis while a capture runs
+      // 2. kill the Chromium of a worker that holds a capture job: the worker starts another one
+      let crashed: { pid: number; at: number } | undefined;
+      while (!crashed) {
+        for (const pid of await captureInFlight(Math.round(FLAGGED * 0.3), 'the Chromium kill')) {
+          const chromium = chromiumOf(pid);
+          if (chromium === undefined) continue; // still launching
+          process.kill(chromium, 'SIGKILL');
+          crashed = { pid, at: Date.now() };
+          verbose(`killed Chromium ${chromium} of worker ${pid}`);
+          break;
+        }
+      }
+      // 3. restart Redis while a capture runs
       await captureInFlight(Math.round(FLAGGED * 0.45), 'the Redis restart');
       await redis.restart();
-      // 3. restart Postgres while a capture runs
+      // 4. restart Postgres while a capture runs
       await captureInFlight(Math.round(FLAGGED * 0.7), 'the Postgres restart');
       postgres.restart();
+      await crawlExit;
+      // the chaos reached the captures: some capture job ran more than once (a killed worker's job
+      // redelivered, or a retry after a restart), and the worker whose Chromium died captured again
+      const jobs = await captureJobs(probe);
+      expect(jobs.filter((j) => j.started > 1).length).toBeGreaterThan(0);
+      const after = jobs.filter(
+        (j) => j.by.endsWith(`:${crashed.pid}`) && j.finishedOn > crashed.at && !/existed/.test(j.result),
+      );
+      expect(after.length, 'captures of the worker whose Chromium was killed').toBeGreaterThan(0);
     } finally {
       probe.disconnect();
     }
