@@ -8,6 +8,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { type EngineCode, type Point, readJsqr, readZxing } from './engines.ts';
+import { findFinderPatterns, looksLikeCode } from './finder.ts';
 import { adaptiveThreshold, crop, type Grey, tiles, toRgba } from './pixels.ts';
 
 /** A code found in an image; `position` is its corners in the original image's pixels. */
@@ -24,6 +25,14 @@ export interface DecodedImage {
   codes: DecodedCode[];
   /** True when the deadline stopped the search before every strategy was tried. */
   timedOut?: boolean;
+  /**
+   * False when the finder-pattern pre-check saw nothing like a QR code after the cheap first
+   * strategies read nothing, so the expensive ones were skipped (a definite "no code found").
+   * Absent when the pre-check did not run (a code was read first, or the deadline passed).
+   */
+  finderGate?: boolean;
+  /** Names of the strategies that ran, in order (for tests and diagnostics). */
+  strategies?: string[];
 }
 
 /** Options of one decoding. */
@@ -45,7 +54,7 @@ export class ImageError extends Error {
 }
 
 /** A greyscale view and how its pixels map back to the original image. */
-interface View {
+export interface View {
   grey: Grey;
   back: (p: Point) => Point;
 }
@@ -66,14 +75,53 @@ export async function decodeImage(bytes: Uint8Array, opts: DecodeOptions = {}): 
       if (!found.has(c.text)) found.set(c.text, { text: c.text, position: c.corners.map(back) });
     }
   };
+  const ran: string[] = [];
+  let finderGate: boolean | undefined;
   for (const step of strategies(base)) {
     if (performance.now() > deadline) {
-      return { mime, width, height, codes: [...found.values()], timedOut: true };
+      return { mime, width, height, codes: [...found.values()], timedOut: true, finderGate, strategies: ran };
     }
-    await step(take);
+    if (step.name === GATE) {
+      finderGate = await mayHoldCode(base);
+      ran.push(GATE);
+      if (!finderGate) break;
+      continue;
+    }
+    ran.push(step.name);
+    await step.run(take);
     if (found.size > 0) break;
   }
-  return { mime, width, height, codes: [...found.values()] };
+  return { mime, width, height, codes: [...found.values()], finderGate, strategies: ran };
+}
+
+/** The name of the pre-check between the cheap strategies and the expensive ones. */
+const GATE = 'finder-gate';
+
+/**
+ * The finder-pattern pre-check: binarizes `base` at two scales (a global threshold at its mean for
+ * large codes, whose centre squares a small window would whiten, and local-mean thresholds for
+ * shadows and small codes) and looks for two finder patterns that could belong to one code.
+ */
+export async function mayHoldCode(base: View): Promise<boolean> {
+  const small = await scaledView(base, 800);
+  const sSide = Math.max(small.grey.width, small.grey.height);
+  if (looksLikeCode(findFinderPatterns(globalThreshold(small.grey)))) return true;
+  if (looksLikeCode(findFinderPatterns(adaptiveThreshold(small.grey, Math.max(15, Math.round(sSide / 8)))))) {
+    return true;
+  }
+  const big = await scaledView(base, 1600);
+  const bSide = Math.max(big.grey.width, big.grey.height);
+  return looksLikeCode(findFinderPatterns(adaptiveThreshold(big.grey, Math.max(15, Math.round(bSide / 20)))));
+}
+
+/** `g` thresholded at its mean grey level. */
+function globalThreshold(g: Grey): Grey {
+  let sum = 0;
+  for (let i = 0; i < g.data.length; i++) sum += g.data[i]!;
+  const mean = sum / g.data.length;
+  const out = new Uint8Array(g.data.length);
+  for (let i = 0; i < g.data.length; i++) out[i] = g.data[i]! < mean ? 0 : 255;
+  return { data: out, width: g.width, height: g.height };
 }
 
 /** Reads the header: format and size, refusing what is not an image or is too large. */
@@ -138,39 +186,58 @@ async function scaledView(v: View, side: number, opts: { maxScale?: number; enha
 }
 
 type Take = (codes: EngineCode[], back: (p: Point) => Point) => void;
-type Step = (take: Take) => Promise<void>;
+type Step = { name: string; run: (take: Take) => Promise<void> };
 
-/** The strategies, cheapest and most likely first. */
+/**
+ * The strategies, cheapest and most likely first. The finder-pattern gate sits after the two
+ * cheap reads of the image: when it sees no finder pattern, the expensive strategies are skipped.
+ */
 function strategies(base: View): Step[] {
   const side = Math.max(base.grey.width, base.grey.height);
   const zx = async (v: View, take: Take, tryHarder = false) =>
     take(await readZxing(toRgba(v.grey), { tryHarder }), v.back);
   const js = (v: View, take: Take) => take(readJsqr(toRgba(v.grey)), v.back);
-  const steps: Step[] = [(take) => zx(base, take), async (take) => js(await scaledView(base, 1200), take)];
+  const steps: Step[] = [
+    { name: 'zxing', run: (take) => zx(base, take) },
+    { name: 'jsqr', run: async (take) => js(await scaledView(base, 1200), take) },
+    { name: GATE, run: async () => {} },
+  ];
   if (side < 900) {
-    steps.push(async (take) => zx(await padded(base), take));
-    steps.push(async (take) => {
-      const up = await scaledView(base, 1200, { maxScale: 4 });
-      await zx(up, take);
-      js(up, take);
+    steps.push({ name: 'padded', run: async (take) => zx(await padded(base), take) });
+    steps.push({
+      name: 'upscaled',
+      run: async (take) => {
+        const up = await scaledView(base, 1200, { maxScale: 4 });
+        await zx(up, take);
+        js(up, take);
+      },
     });
   }
-  steps.push(async (take) => zx(await scaledView(base, 1200, { enhance: true }), take));
-  steps.push(async (take) => {
-    const v = await scaledView(base, 1200, { maxScale: 2 });
-    const bin = adaptiveThreshold(
-      v.grey,
-      Math.max(15, Math.round(Math.max(v.grey.width, v.grey.height) / 12)),
-    );
-    await zx({ grey: bin, back: v.back }, take);
-    js({ grey: bin, back: v.back }, take);
+  steps.push({
+    name: 'enhanced',
+    run: async (take) => zx(await scaledView(base, 1200, { enhance: true }), take),
   });
-  steps.push(async (take) => {
-    const v = await scaledView(base, 900, { maxScale: 2 });
-    for (const angle of [30, -30]) await rotatedRead(v, angle, take);
+  steps.push({
+    name: 'adaptive',
+    run: async (take) => {
+      const v = await scaledView(base, 1200, { maxScale: 2 });
+      const bin = adaptiveThreshold(
+        v.grey,
+        Math.max(15, Math.round(Math.max(v.grey.width, v.grey.height) / 12)),
+      );
+      await zx({ grey: bin, back: v.back }, take);
+      js({ grey: bin, back: v.back }, take);
+    },
+  });
+  steps.push({
+    name: 'rotated',
+    run: async (take) => {
+      const v = await scaledView(base, 900, { maxScale: 2 });
+      for (const angle of [30, -30]) await rotatedRead(v, angle, take);
+    },
   });
   if (side >= 600) {
-    for (const n of [2, 3]) steps.push((take) => tiledRead(base, n, take));
+    for (const n of [2, 3]) steps.push({ name: `tiles${n}`, run: (take) => tiledRead(base, n, take) });
   }
   return steps;
 }
