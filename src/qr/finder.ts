@@ -2,7 +2,7 @@
  * A cheap test of whether an image may hold a QR code: the classic finder-pattern scan (as in
  * zxing's FinderPatternFinder). Rows of a binarized image are scanned for five runs in the ratio
  * 1:1:3:1:1 (dark-light-dark-light-dark, or its inverse for light-on-dark codes), each candidate is
- * confirmed by the same ratio down its centre column, and nearby confirmations are merged. The
+ * confirmed by the same ratio down its centre column and along a diagonal, and nearby confirmations are merged. The
  * tolerance is generous: the test only decides whether the decoder's expensive strategies are worth
  * running, so a false "yes" costs time and a false "no" costs a code.
  */
@@ -72,6 +72,40 @@ function verticalTotal(b: Grey, x: number, y: number, dark: number, maxTotal: nu
   return ratioOk(runs[0]!, runs[1]!, runs[2]!, runs[3]!, runs[4]!) ? total : 0;
 }
 
+/** Checks the diagonal through (x, y) (up-left to down-right) for the same pattern, as zxing does. */
+function diagonalOk(b: Grey, x: number, y: number, dark: number, maxTotal: number): boolean {
+  const { data, width: w, height: h } = b;
+  const at = (i: number) => data[(y + i) * w + x + i];
+  const inside = (i: number) => x + i >= 0 && y + i >= 0 && x + i < w && y + i < h;
+  const runs = [0, 0, 0, 0, 0];
+  let up = 0;
+  while (inside(up) && at(up) === dark) up--;
+  let down = 0;
+  while (inside(down) && at(down) === dark) down++;
+  runs[2] = down - up - 1;
+  for (const [dir, start, i1, i0] of [
+    [-1, up, 1, 0],
+    [1, down, 3, 4],
+  ] as const) {
+    let p = start;
+    let n = 0;
+    while (inside(p) && at(p) !== dark && n <= maxTotal) {
+      n++;
+      p += dir;
+    }
+    if (!inside(p)) return false;
+    runs[i1] = n;
+    n = 0;
+    while (inside(p) && at(p) === dark && n <= maxTotal) {
+      n++;
+      p += dir;
+    }
+    runs[i0] = n;
+  }
+  if (runs[0]! + runs[1]! + runs[2]! + runs[3]! + runs[4]! > maxTotal) return false;
+  return ratioOk(runs[0]!, runs[1]!, runs[2]!, runs[3]!, runs[4]!);
+}
+
 /** Finder-pattern candidates in a binarized image (pixels 0 or 255), scanning every `rowStep`-th row. */
 export function findFinderPatterns(b: Grey, rowStep = 1, limit = 1000): FinderCandidate[] {
   const { data, width: w, height: h } = b;
@@ -98,6 +132,7 @@ export function findFinderPatterns(b: Grey, rowStep = 1, limit = 1000): FinderCa
       const dark = data[row + cx]!;
       const vt = verticalTotal(b, cx, y, dark, total * 2);
       if (vt === 0 || vt < total / 2) continue;
+      if (!diagonalOk(b, cx, y, dark, total * 3)) continue;
       const prev = found.find((f) => Math.abs(f.x - cx) < f.size / 2 && Math.abs(f.y - y) < f.size / 2);
       if (prev) prev.hits++;
       else {
