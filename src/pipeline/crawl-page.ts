@@ -10,7 +10,7 @@ import { type Fetched, fetchToBlob, storeFetched } from '../fetch/fetch-stage.ts
 import type { StageContext } from './context.ts';
 import { storedPageOf } from './frontier.ts';
 import { type PagingDecision, type PagingLimits, pageBack } from './paging.ts';
-import { recordPostEvents } from './post-events.ts';
+import { type RecentScores, recordPostEvents } from './post-events.ts';
 import { markSource } from './source-status.ts';
 
 /** Per-source fetch settings handed to the fetch stage. */
@@ -68,17 +68,17 @@ export async function extractRowPage(
   ctx: StageContext,
   row: FrontierRow,
   got: RowStored,
-): Promise<{ page: ExtractResult; edited: number; deleted: number }> {
+): Promise<{ page: ExtractResult; edited: number; deleted: number; recent?: RecentScores }> {
   const { pageId } = got;
   const page = await extractStage(ctx, { pageId, stored: got.stored });
-  let events = { edited: 0, deleted: 0 };
+  let events: { edited: number; deleted: number; recent?: RecentScores } = { edited: 0, deleted: 0 };
   if (page.kind === 'telegram') {
-    events = await recordPostEvents(ctx.db, {
-      pageId,
-      sourceId: row.sourceId,
-      posts: page.listings,
-      postIds: page.postIds ?? [],
-    });
+    // the channel's last scores come in the same statement, for scoring the page next
+    events = await recordPostEvents(
+      ctx.db,
+      { pageId, sourceId: row.sourceId, posts: page.listings, postIds: page.postIds ?? [] },
+      { historyWindow: ctx.rules.channel.window },
+    );
   }
   if (row.pageNo === 0) {
     const preview = page.kind === 'telegram' || (!page.noPreview && !row.url.startsWith('https://t.me/s/'));

@@ -27,12 +27,12 @@ import {
   claimNextWithSource,
   enqueue,
   type FrontierItem,
+  finishRow,
   finishRun,
   markDone,
   markFailed,
   openRun,
   type RowSource,
-  recordPage,
 } from './frontier.ts';
 import { scorePage } from './score-page.ts';
 import { markSource } from './source-status.ts';
@@ -142,6 +142,7 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
    */
   async function storePage(row: FrontierRow, source: RowSource, got: RowPage) {
     let queued = 0;
+    let older: FrontierItem | undefined;
     try {
       return await ctx.db.transaction(async (t) => {
         const tx = t as unknown as Db;
@@ -156,16 +157,16 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
             since: opts.since,
           });
           if (decision === 'more') {
-            const older = {
-              url: page.olderPage!,
-              sourceId: row.sourceId,
-              depth: row.depth,
-              pageNo: row.pageNo + 1,
-              newestPostId: newest,
-            };
-            const q = await queue(older, tx);
-            if (q === 'queued') queued++;
-            if (q === 'full') decision = 'pages';
+            // queued below, in the statement that finishes the row
+            if (budget <= 0) decision = 'pages';
+            else
+              older = {
+                url: page.olderPage!,
+                sourceId: row.sourceId,
+                depth: row.depth,
+                pageNo: row.pageNo + 1,
+                newestPostId: newest,
+              };
           }
           // every new post is in: the next crawl pages back only to here (not when the budget cut paging short)
           if (
@@ -183,14 +184,19 @@ export async function crawl(ctx: StageContext, opts: CrawlOptions): Promise<Craw
           {
             texts: new Map(page.listings.map((l) => [l.id, l.text])),
             fresh: new Set(page.listings.filter((l) => l.isNew).map((l) => l.id)),
+            recent: r.recent,
           },
         );
         // the row remembers its page (a resumed crawl does not fetch it again), and is done
         // here when nothing is left to do outside the transaction
         const pageId = got.fetched ? stored.pageId : undefined;
         const done = !workAfterScoring(row, page);
-        if (done) await markDone(tx, row.id, pageId);
-        else if (pageId !== undefined) await recordPage(tx, row.id, pageId);
+        const olderId = await finishRow(tx, row.id, { done, pageId, older: older && { runId, item: older } });
+        if (olderId !== undefined) {
+          queued++;
+          budget--;
+          version++;
+        }
         return { ...r, found, done };
       });
     } catch (err) {

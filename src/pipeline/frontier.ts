@@ -130,6 +130,52 @@ export async function recordPage(db: Db, id: number, pageId: number): Promise<vo
 }
 
 /**
+ * Finishes a claimed row's page in one statement: marks it done (`done`) or records its stored
+ * page (`pageId`), and queues its older page (`older`). Returns the older page's new row id,
+ * undefined when it was already in the run (or none was given).
+ */
+export async function finishRow(
+  db: Db,
+  id: number,
+  opts: { done: boolean; pageId?: number; older?: { runId: number; item: FrontierItem } },
+): Promise<number | undefined> {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const parts: string[] = [];
+  if (opts.done)
+    parts.push(`upd as (update frontier set state = 'done', last_error = null, updated_at = ${p(new Date().toISOString())},
+                        page_id = coalesce(${p(opts.pageId ?? null)}::integer, page_id) where id = ${p(id)})`);
+  else if (opts.pageId !== undefined)
+    parts.push(
+      `upd as (update frontier set page_id = ${p(opts.pageId)}, updated_at = ${p(new Date().toISOString())} where id = ${p(id)})`,
+    );
+  const o = opts.older;
+  if (o) {
+    const { item } = o;
+    const values = [
+      o.runId,
+      item.url,
+      item.sourceId,
+      item.depth,
+      item.pageNo ?? 0,
+      item.newestPostId ?? null,
+    ];
+    parts.push(`older as (insert into frontier (run_id, url, source_id, depth, page_no, newest_post_id)
+                          values (${values.map(p).join(', ')}) on conflict do nothing returning id)`);
+  }
+  if (parts.length === 0) return undefined;
+  const [row] = await rawQuery<{ olderId: number | null }>(
+    db,
+    `with ${parts.join(', ')} select ${o ? '(select id from older)' : 'null::integer'} as "olderId"`,
+    params,
+  );
+  return row?.olderId ?? undefined;
+}
+
+/**
  * The page stored for a row: the one recorded on it, or (when the process died between storing the
  * page and recording it) a page of the same URL fetched since the run started.
  */

@@ -9,6 +9,7 @@ import { jsonParam, rawQuery, valuesList } from '../../db/raw.ts';
 import { type Detection, detections, listings } from '../../db/schema.ts';
 import { scoreText } from '../detect/score.ts';
 import type { StageContext } from './context.ts';
+import type { RecentScores } from './post-events.ts';
 
 /** What the caller already knows of the listings, so it is not read back. */
 export interface KnownListings {
@@ -16,6 +17,8 @@ export interface KnownListings {
   texts?: ReadonlyMap<number, string>;
   /** Listings stored just now in the caller's transaction: none has a detection yet. */
   fresh?: ReadonlySet<number>;
+  /** The source's last scores, most recent first, read in the caller's transaction (else read here). */
+  recent?: RecentScores;
 }
 
 /**
@@ -58,14 +61,16 @@ export async function scorePage(
     const recent =
       sourceId === null
         ? undefined
-        : await rawQuery<{ flagged: boolean; score: number }>(
-            ctx.db,
-            // ordered by the source's listings (index listings_source_id), so a source with no history
-            // does not scan every detection of every source
-            `select d.flagged, d.score from detections d join listings l on d.listing_id = l.id
+        : known.recent
+          ? [...known.recent]
+          : await rawQuery<{ flagged: boolean; score: number }>(
+              ctx.db,
+              // ordered by the source's listings (index listings_source_id), so a source with no history
+              // does not scan every detection of every source
+              `select d.flagged, d.score from detections d join listings l on d.listing_id = l.id
               where l.source_id = $1 order by l.id desc, d.id desc limit $2`,
-            [sourceId, window],
-          );
+              [sourceId, window],
+            );
     const rows = [...new Set(todo)].map((id) => {
       const history = recent && {
         flagged: recent.filter((r) => r.flagged && r.score >= threshold).length,
